@@ -1,0 +1,4 @@
+/** @module shared — errors, configuration and progress reporting used by every domain; imports no domain. */
+export * from './errors.ts';
+export * from './config.ts';
+export * from './progress.ts';
