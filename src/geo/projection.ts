@@ -22,7 +22,8 @@ export function mercatorToLonLat(x: number, y: number): [number, number] {
 
 /** Applies `fn` to every position of a polygonal geometry, returning a new geometry. */
 export function mapPositions<G extends Polygonal>(geometry: G, fn: (p: Position) => Position): G {
-  if (geometry.type === 'Polygon') return { ...geometry, coordinates: geometry.coordinates.map((r) => r.map(fn)) };
+  if (geometry.type === 'Polygon')
+    return { ...geometry, coordinates: geometry.coordinates.map((r) => r.map(fn)) };
   return { ...geometry, coordinates: geometry.coordinates.map((poly) => poly.map((r) => r.map(fn))) };
 }
 
@@ -77,7 +78,9 @@ export function ringArea(ring: readonly Position[]): number {
   for (let i = 0; i < n; i++) {
     const [lon1 = 0, lat1 = 0] = ring[i] ?? [];
     const [lon2 = 0, lat2 = 0] = ring[(i + 1) % n] ?? [];
-    total += ((lon2 - lon1) * Math.PI) / 180 * (2 + Math.sin((lat1 * Math.PI) / 180) + Math.sin((lat2 * Math.PI) / 180));
+    total +=
+      (((lon2 - lon1) * Math.PI) / 180) *
+      (2 + Math.sin((lat1 * Math.PI) / 180) + Math.sin((lat2 * Math.PI) / 180));
   }
   return (total * r * r) / 2;
 }

@@ -20,7 +20,8 @@ const HALF_CIRCUMFERENCE = Math.PI * EARTH_RADIUS;
  * @throws AppError INVALID_PARAMETER_VALUE when `z` is not an integer in 0..30
  */
 export function assertZoom(z: number): void {
-  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) invalid(`zoom ${z} is out of range (integer 0..${MAX_ZOOM})`);
+  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM)
+    invalid(`zoom ${z} is out of range (integer 0..${MAX_ZOOM})`);
 }
 
 /** Fractional tile coordinates of a lon/lat at zoom z (latitude clamped to the mercator limit). */
