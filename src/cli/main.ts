@@ -1,6 +1,6 @@
 /** @module cli/main — the `fair` command line: builds the program from each domain's command module and runs it. */
 import { Command, CommanderError } from 'commander';
-import { AppError, loadConfig } from '../shared/index.ts';
+import { loadConfig } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 
 const program = new Command('fair')
@@ -9,22 +9,21 @@ const program = new Command('fair')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+let debug = false;
 try {
-  registerCommands(program, loadConfig());
+  const config = loadConfig();
+  debug = config.debug;
+  registerCommands(program, config);
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = reportError(error);
+  process.exitCode = reportError(error, debug);
 }
 
 /** Prints one line naming the problem and returns the exit code. */
-function reportError(error: unknown): number {
+function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  if (error instanceof AppError) {
-    process.stderr.write(`fair: error: ${error.message}\n`);
-    return 1;
-  }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ");
   process.stderr.write(`fair: error: ${message}\n`);
-  if (process.env['FAIR_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return 1;
 }

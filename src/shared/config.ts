@@ -9,8 +9,10 @@ const envSchema = z.object({
     .transform((v) => v === '1' || v === 'true'),
   FAIR_OVERPASS_URL: z.string().url().default('https://overpass-api.de/api/interpreter'),
   FAIR_TILE_CACHE_DIR: z.string().optional(),
+  FAIR_MAX_AOI_KM2: z.coerce.number().positive().default(100),
   DATABASE_URL: z.string().optional(),
   STORAGE_URL: z.string().optional(),
+  FAIR_DEBUG: z.string().optional(),
 });
 
 /** The typed configuration of one fAIr process; see docs/configuration.md for each variable. */
@@ -23,10 +25,14 @@ export type Config = {
   overpassUrl: string;
   /** On-disk tile cache (env FAIR_TILE_CACHE_DIR, default `<dataDir>/tile-cache`). */
   tileCacheDir: string;
+  /** Largest AOI accepted for datasets and OSM label fetches, km² (env FAIR_MAX_AOI_KM2, default 100). */
+  maxAoiKm2: number;
   /** PostgreSQL URL; embedded PGlite when absent (env DATABASE_URL). */
   databaseUrl: string | undefined;
   /** Blob store URL; `file://<dataDir>/blobs` when absent (env STORAGE_URL). */
   storageUrl: string | undefined;
+  /** Print stack traces with CLI errors (env FAIR_DEBUG, default off). */
+  debug: boolean;
 };
 
 /**
@@ -46,7 +52,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateNetwork: e.FAIR_ALLOW_PRIVATE_NETWORK,
     overpassUrl: e.FAIR_OVERPASS_URL,
     tileCacheDir: e.FAIR_TILE_CACHE_DIR ?? `${e.FAIR_DATA_DIR}/tile-cache`,
+    maxAoiKm2: e.FAIR_MAX_AOI_KM2,
     databaseUrl: e.DATABASE_URL,
     storageUrl: e.STORAGE_URL,
+    debug: Boolean(e.FAIR_DEBUG),
   };
 }

@@ -2,3 +2,6 @@
 export * from './errors.ts';
 export * from './config.ts';
 export * from './progress.ts';
+export * from './ip-address.ts';
+export * from './safe-fetch.ts';
+export * from './stac-validator.ts';

@@ -1,0 +1,103 @@
+/** @module ml/graph/training-session — a thin onnxruntime-node session that takes and returns Float32Arrays by name. */
+import * as ort from 'onnxruntime-node';
+import { AppError, invalid } from '../../shared/index.ts';
+
+/** Options of {@link createTrainingSession}. */
+export type TrainingSessionOptions = {
+  /** Intra-op threads, default onnxruntime's choice (one per core). */
+  threads?: number;
+  /** Write an onnxruntime profile (JSON in the working directory), default false. */
+  profile?: boolean;
+};
+
+/** Feeds by input name. */
+export type Feeds = ReadonlyMap<string, Float32Array> | Readonly<Record<string, Float32Array>>;
+
+/** A loaded graph that runs on Float32Arrays. */
+export interface TrainingSession {
+  /** Graph input names, in graph order. */
+  readonly inputNames: readonly string[];
+  /** Graph output names, in graph order. */
+  readonly outputNames: readonly string[];
+  /**
+   * Runs the graph.
+   * @param feeds - a Float32Array per input; a symbolic dimension (e.g. a dynamic batch) is inferred from the length
+   * @param outputs - outputs to fetch, default all
+   * @returns the fetched outputs by name
+   * @throws AppError when an input is missing or its length does not fit its shape
+   */
+  run(feeds: Feeds, outputs?: readonly string[]): Promise<Map<string, Float32Array>>;
+  /** Ends profiling when enabled (onnxruntime writes `fair-train_<time>.json`), otherwise does nothing. */
+  endProfiling(): void;
+  /** Frees the native session. */
+  release(): Promise<void>;
+}
+
+type InputShape = readonly (number | string)[];
+
+function shapeFor(name: string, declared: InputShape, length: number): number[] {
+  const fixed = declared.reduce<number>((p, d) => (typeof d === 'number' && d >= 0 ? p * d : p), 1);
+  const free = declared.filter((d) => typeof d !== 'number' || d < 0).length;
+  if (free > 1) invalid(`input ${name} has ${free} free dimensions; only one can be inferred`);
+  if (free === 0 && length !== fixed) invalid(`input ${name} needs ${fixed} values, got ${length}`);
+  if (free === 1 && (fixed === 0 || length % fixed !== 0))
+    invalid(`input ${name} length ${length} is not a multiple of ${fixed}`);
+  return declared.map((d) => (typeof d === 'number' && d >= 0 ? d : length / fixed));
+}
+
+function lookup(feeds: Feeds, name: string): Float32Array | undefined {
+  return feeds instanceof Map ? feeds.get(name) : (feeds as Record<string, Float32Array>)[name];
+}
+
+/**
+ * Loads an ONNX graph (a training, eval or inference model) into onnxruntime-node on the CPU, with all graph
+ * optimisations and sequential execution.
+ * @param model - ONNX ModelProto bytes
+ * @param options - threads (default one per core), profile (default false)
+ * @throws AppError when onnxruntime rejects the model
+ * @example
+ * const session = await createTrainingSession(graph.model, { threads: 2 });
+ * const out = await session.run(new Map([['input', x], ['target', y], ...params]));
+ */
+export async function createTrainingSession(
+  model: Uint8Array,
+  options: TrainingSessionOptions = {},
+): Promise<TrainingSession> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    logSeverityLevel: 3,
+    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
+    ...(options.profile === true ? { enableProfiling: true, profileFilePrefix: 'fair-train' } : {}),
+  };
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, sessionOptions);
+  } catch (error) {
+    throw new AppError('INVALID_PARAMETER_VALUE', `onnxruntime rejected the graph: ${String(error)}`);
+  }
+  const shapes = new Map<string, InputShape>();
+  for (const meta of session.inputMetadata) if (meta.isTensor) shapes.set(meta.name, meta.shape);
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds, outputs) {
+      const tensors: Record<string, ort.Tensor> = {};
+      for (const name of session.inputNames) {
+        const data = lookup(feeds, name);
+        if (data === undefined) invalid(`input ${name} has no value`);
+        tensors[name] = new ort.Tensor('float32', data, shapeFor(name, shapes.get(name) ?? [data.length], data.length));
+      }
+      const result = await session.run(tensors, outputs === undefined ? undefined : [...outputs]);
+      const out = new Map<string, Float32Array>();
+      for (const [name, tensor] of Object.entries(result)) out.set(name, tensor.data as Float32Array);
+      return out;
+    },
+    endProfiling() {
+      if (options.profile === true) session.endProfiling();
+    },
+    release: () => session.release(),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * @module ml/metrics/segmentation-evaluator — pixel and object metrics of a segmentation model over many chips in one
+ * accumulator, the numbers a training run logs after each validation pass (never pixel accuracy alone).
+ */
+import { matchInstances, labelOverlaps, objectScores } from './instance-matching.ts';
+import type { LabelImage, RasterSize } from './connected-components.ts';
+import { instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
+import type { MulticlassInstanceOptions } from './multiclass-instances.ts';
+import { createPixelMetrics } from './pixel-metrics.ts';
+import type { PositiveClasses } from './pixel-metrics.ts';
+
+/** Every score of a validation pass, flat and numeric so it can be logged as run metrics. */
+export type SegmentationMetrics = {
+  pixel_iou: number;
+  pixel_precision: number;
+  pixel_recall: number;
+  pixel_f1: number;
+  object_precision: number;
+  object_recall: number;
+  object_f1: number;
+  object_tp: number;
+  object_fp: number;
+  object_fn: number;
+};
+
+/** Options of {@link createSegmentationEvaluator}. */
+export type SegmentationEvaluatorOptions = {
+  /** Chip size in pixels (or width and height). */
+  size: RasterSize;
+  /**
+   * How class maps become instances: `'binary'` = connected components of building pixels; `'multiclass'` = seeds
+   * of the footprint interior grown back ({@link instancesFromMulticlass}). Default `'binary'`.
+   */
+  mode?: 'binary' | 'multiclass';
+  /** Building classes for pixel scores and binary instances, default every value > 0. */
+  buildingClasses?: PositiveClasses;
+  /** Minimum IoU of an object match, default 0.5. */
+  iouThreshold?: number;
+  /** Options of the multi-class polygonisation (mode `'multiclass'`), defaults as there. */
+  multiclass?: MulticlassInstanceOptions;
+};
+
+/** Accumulates pixel and object counts over chips; scores are micro-averages of the totals. */
+export interface SegmentationEvaluator {
+  /**
+   * Adds one chip.
+   * @param pred - predicted class map
+   * @param truth - reference class map
+   * @param truthInstances - reference instances when known (e.g. rasterised polygons with one label each); default
+   *   derived from `truth` the same way as the prediction
+   * @throws AppError INVALID_PARAMETER_VALUE on a size mismatch
+   */
+  add(pred: Uint8Array, truth: Uint8Array, truthInstances?: LabelImage): void;
+  /** Scores of everything added so far. */
+  result(): SegmentationMetrics;
+}
+
+/**
+ * Creates an evaluator. Objects are matched per chip, so a building cut by a chip edge counts in each chip.
+ * @param options - see {@link SegmentationEvaluatorOptions}
+ * @returns the evaluator
+ * @throws AppError INVALID_PARAMETER_VALUE on bad options (when the first chip is added)
+ * @example
+ * const evaluator = createSegmentationEvaluator({ size: 256, mode: 'multiclass' });
+ * evaluator.add(predClasses, truthClasses);
+ * const { object_f1, pixel_iou } = evaluator.result();
+ */
+export function createSegmentationEvaluator(options: SegmentationEvaluatorOptions): SegmentationEvaluator {
+  const positive = options.buildingClasses;
+  const pixels = createPixelMetrics(positive === undefined ? {} : { positive });
+  const objects = { tp: 0, fp: 0, fn: 0 };
+  const toInstances = (classMap: Uint8Array): LabelImage =>
+    options.mode === 'multiclass'
+      ? instancesFromMulticlass(classMap, options.size, options.multiclass ?? {})
+      : instancesFromBinary(classMap, options.size, positive === undefined ? {} : { positive });
+  return {
+    add(pred, truth, truthInstances) {
+      pixels.add(pred, truth);
+      const predicted = toInstances(pred);
+      const reference = truthInstances ?? toInstances(truth);
+      const overlaps = labelOverlaps(predicted, reference);
+      const match = matchInstances(overlaps, predicted.count, reference.count, options.iouThreshold);
+      objects.tp += match.tp;
+      objects.fp += match.fp;
+      objects.fn += match.fn;
+    },
+    result() {
+      const p = pixels.result();
+      const o = objectScores(objects);
+      return {
+        pixel_iou: p.pixel_iou,
+        pixel_precision: p.pixel_precision,
+        pixel_recall: p.pixel_recall,
+        pixel_f1: p.pixel_f1,
+        object_precision: o.object_precision,
+        object_recall: o.object_recall,
+        object_f1: o.object_f1,
+        object_tp: o.tp,
+        object_fp: o.fp,
+        object_fn: o.fn,
+      };
+    },
+  };
+}

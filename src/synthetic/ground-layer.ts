@@ -1,0 +1,95 @@
+/**
+ * @module synthetic/ground-layer — the ground under everything: laterite soil, compacted yards where it is built up,
+ * dry and green grass patches, shrubs, and fine grain; plain ground outside the area.
+ */
+import { builtDensity } from './density.ts';
+import { sampleLatticeField, sampleNoise } from './noise-field.ts';
+import type { PixelWindow } from './pixel-window.ts';
+import { Tag } from './random.ts';
+
+/** Noise fields shared by several layers of one window. */
+export type WindowFields = {
+  /** Built-up density, 0..1. */
+  readonly density: Float32Array;
+  /** Fine grain (≈ 0.6–1.4 m), centred on 0, roughly ±0.5. */
+  readonly grain: Float32Array;
+  /** Medium patches (≈ 3–9 m), centred on 0. */
+  readonly patch: Float32Array;
+};
+
+const DENSITY_SPACING = 24;
+
+/** Computes the shared fields of a window. */
+export function sampleWindowFields(win: PixelWindow): WindowFields {
+  const { frame } = win;
+  return {
+    density: sampleLatticeField(
+      win,
+      DENSITY_SPACING,
+      (i, j) => builtDensity(frame, i * DENSITY_SPACING, j * DENSITY_SPACING),
+      false,
+    ),
+    grain: sampleNoise(win, frame.seed, Tag.groundGrain, [
+      [1.4, 0.7],
+      [0.6, 0.5],
+    ]),
+    patch: sampleNoise(win, frame.seed, Tag.groundPatch, [
+      [9, 0.8],
+      [3, 0.5],
+    ]),
+  };
+}
+
+function smoothstep(lo: number, hi: number, x: number): number {
+  const t = x <= lo ? 0 : x >= hi ? 1 : (x - lo) / (hi - lo);
+  return t * t * (3 - 2 * t);
+}
+
+/**
+ * Paints the ground into an interleaved RGB float buffer (0..255 per channel).
+ * @param out - `3 × width × height` floats, overwritten
+ */
+export function paintGround(win: PixelWindow, fields: WindowFields, out: Float32Array): void {
+  const { seed } = win.frame;
+  const moisture = sampleNoise(win, seed, Tag.groundMoisture, [
+    [260, 0.9],
+    [80, 0.5],
+  ]);
+  const vegetation = sampleNoise(win, seed, Tag.groundVegetation, [
+    [55, 1],
+    [18, 0.6],
+    [6, 0.35],
+    [2.2, 0.2],
+  ]);
+  const n = win.width * win.height;
+  for (let p = 0; p < n; p++) {
+    const d = fields.density[p] as number;
+    const m = Math.max(0, Math.min(1, 0.5 + (moisture[p] as number)));
+    const veg = vegetation[p] as number;
+    // Laterite soil, darker where moist; compacted and dusty where built up.
+    let r = 182 - 44 * m;
+    let g = 134 - 26 * m;
+    let b = 98 - 14 * m;
+    const yard = 0.75 * d;
+    r += (190 - r) * yard;
+    g += (168 - g) * yard;
+    b += (140 - b) * yard;
+    // Grass: dry straw to green with moisture; sparse where built up.
+    const cover = smoothstep(-0.12, 0.22, veg + 0.18 - 0.62 * d);
+    const gr = 156 - 64 * m;
+    const gg = 146 - 28 * m;
+    const gb = 94 - 30 * m;
+    r += (gr - r) * cover;
+    g += (gg - g) * cover;
+    b += (gb - b) * cover;
+    // Shrubs: dark clumps where vegetation peaks.
+    const shrub = smoothstep(0.36, 0.5, veg - 0.25 * d) * 0.85;
+    r += (62 - r) * shrub;
+    g += (84 - g) * shrub;
+    b += (48 - b) * shrub;
+    const texture = 1 + 0.2 * (fields.patch[p] as number) + 0.22 * (fields.grain[p] as number);
+    out[3 * p] = r * texture;
+    out[3 * p + 1] = g * texture;
+    out[3 * p + 2] = b * texture;
+  }
+}

@@ -1,0 +1,46 @@
+/** @module synthetic/scene-objects — the things a block holds (buildings and trees) and the sun that lights them. */
+import type { BuildingShape, OrientedRect, ScenePoint } from './building-shapes.ts';
+import type { RoofStyle } from './roof-style.ts';
+
+/** One building of the scene, in scene metres. Its `ring` is the truth footprint: exactly the roof as drawn. */
+export type SceneBuilding = {
+  /** Stable id `syn<seed>_<I>_<J>_<c>_<r>_<k>`: superblock, column, row within it, and rank within the block. */
+  readonly id: string;
+  /** Roof outline, counter-clockwise, not closed. */
+  readonly ring: readonly ScenePoint[];
+  /** Rectangles whose union is the outline; each carries its own roof ridge. */
+  readonly parts: readonly OrientedRect[];
+  readonly shape: BuildingShape;
+  readonly roof: RoofStyle;
+  /** Eave height in metres, which sets the length of the cast shadow. */
+  readonly height: number;
+  /** Number of buildings in its touching group (1 when detached). */
+  readonly groupSize: number;
+};
+
+/** A disc of a tree crown, scene metres. */
+export type CrownDisc = { readonly s: number; readonly t: number; readonly r: number };
+
+/** A tree: a crown of one to three discs. */
+export type SceneTree = {
+  readonly discs: readonly CrownDisc[];
+  /** Height in metres, which sets the length of the cast shadow. */
+  readonly height: number;
+  /** Variety of the crown's green, 0..1. */
+  readonly tone: number;
+};
+
+/** Everything in one block, plus the scene rectangle `[s0, t0, s1, t1]` that it and its shadows can reach. */
+export type BlockContent = {
+  readonly key: string;
+  readonly buildings: readonly SceneBuilding[];
+  readonly trees: readonly SceneTree[];
+  readonly reach: readonly [number, number, number, number];
+};
+
+/** Direction shadows fall in, ground metres east and north (down and to the right in an image). */
+export const SHADOW_DIRECTION: readonly [number, number] = [0.6, -0.8];
+/** Shadow length per metre of height (sun about 55° above the horizon). */
+export const SHADOW_PER_METRE = 0.7;
+/** Longest shadow any object casts, metres. */
+export const MAX_SHADOW = 14 * SHADOW_PER_METRE;
