@@ -48,26 +48,35 @@ export function polygonizeMask(
 /** 4-connected component labels (1-based; 0 = background) by an iterative flood fill. */
 function labelRegions(fg: Uint8Array, width: number, height: number): { labels: Int32Array; count: number } {
   const labels = new Int32Array(fg.length);
-  const stack: number[] = [];
+  const stack = new Int32Array(fg.length);
+  const last = width * height - width;
   let count = 0;
   for (let start = 0; start < fg.length; start++) {
     if (fg[start] === 0 || labels[start] !== 0) continue;
     count++;
     labels[start] = count;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop() as number;
+    let top = 0;
+    stack[top++] = start;
+    // Neighbours are tested inline: a closure per pixel would dominate the run time.
+    while (top > 0) {
+      const p = stack[--top] as number;
       const x = p % width;
-      const visit = (q: number): void => {
-        if (fg[q] === 1 && labels[q] === 0) {
-          labels[q] = count;
-          stack.push(q);
-        }
-      };
-      if (x > 0) visit(p - 1);
-      if (x < width - 1) visit(p + 1);
-      if (p >= width) visit(p - width);
-      if (p < fg.length - width) visit(p + width);
+      if (x > 0 && fg[p - 1] === 1 && labels[p - 1] === 0) {
+        labels[p - 1] = count;
+        stack[top++] = p - 1;
+      }
+      if (x < width - 1 && fg[p + 1] === 1 && labels[p + 1] === 0) {
+        labels[p + 1] = count;
+        stack[top++] = p + 1;
+      }
+      if (p >= width && fg[p - width] === 1 && labels[p - width] === 0) {
+        labels[p - width] = count;
+        stack[top++] = p - width;
+      }
+      if (p < last && fg[p + width] === 1 && labels[p + width] === 0) {
+        labels[p + width] = count;
+        stack[top++] = p + width;
+      }
     }
   }
   return { labels, count };

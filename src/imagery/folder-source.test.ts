@@ -112,12 +112,19 @@ describe('sidecar cross-check', () => {
 
   it('reads the SRS of WKT1, WKT2 and EPSG codes', () => {
     expect(crsOfSrs('GEOGCS["WGS 84",AUTHORITY["EPSG","4326"]]')).toBe('EPSG:4326');
-    expect(crsOfSrs('PROJCS["WGS 84 / Pseudo-Mercator",GEOGCS["WGS 84",AUTHORITY["EPSG","4326"]],AUTHORITY["EPSG","3857"]]')).toBe('EPSG:3857');
+    expect(
+      crsOfSrs(
+        'PROJCS["WGS 84 / Pseudo-Mercator",GEOGCS["WGS 84",AUTHORITY["EPSG","4326"]],AUTHORITY["EPSG","3857"]]',
+      ),
+    ).toBe('EPSG:3857');
     expect(crsOfSrs('PROJCRS["WGS 84 / UTM zone 45N",ID["EPSG",32645]]')).toBeUndefined();
     expect(crsOfSrs('EPSG:3857')).toBe('EPSG:3857');
-    expect(() => parseAuxXml('<PAMDataset><SRS>EPSG:32645</SRS><GeoTransform>1,1,0,1,0,-1</GeoTransform></PAMDataset>', 'x.aux.xml')).toThrow(
-      /x\.aux\.xml is georeferenced in EPSG:32645/,
-    );
+    expect(() =>
+      parseAuxXml(
+        '<PAMDataset><SRS>EPSG:32645</SRS><GeoTransform>1,1,0,1,0,-1</GeoTransform></PAMDataset>',
+        'x.aux.xml',
+      ),
+    ).toThrow(/x\.aux\.xml is georeferenced in EPSG:32645/);
     expect(parseAuxXml('<PAMDataset><Metadata/></PAMDataset>', 'y')).toBeUndefined();
   });
 });
@@ -157,7 +164,9 @@ describe('bad chips', () => {
     await writeFile(join(dir, 'OAM-1-0-1.webp'), await solidImage(512, [10, 20, 30], 'webp'));
     await writeFile(join(dir, 'OAM-0-1-1.tiff'), await solidImage(1024, [10, 20, 30], 'tiff'));
     const source = await openImagerySource(dir);
-    const sizes = await Promise.all((source.listTiles() ?? []).map(async (t) => (await source.readTile(t)).width));
+    const sizes = await Promise.all(
+      (source.listTiles() ?? []).map(async (t) => (await source.readTile(t)).width),
+    );
     expect(sizes.sort((a, b) => a - b)).toEqual([256, 512, 1024]);
   });
 });

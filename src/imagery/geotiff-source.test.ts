@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeArrayBuffer } from 'geotiff';
-import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tileBounds, tileBounds3857 } from '../geo/index.ts';
 import type { Tile } from '../geo/index.ts';
 import { isAppError } from '../shared/index.ts';
@@ -12,7 +13,11 @@ import { openImagerySource } from './open-imagery-source.ts';
 import { decodeImage } from './raster.ts';
 import type { RasterRGB } from './raster.ts';
 
-const CHIP = resolve(import.meta.dirname, '../..', '../shared/data/banepa/train/oam/OAM-386690-220241-19.tif');
+const CHIP = resolve(
+  import.meta.dirname,
+  '../..',
+  '../shared/data/banepa/train/oam/OAM-386690-220241-19.tif',
+);
 const CHIP_TILE: Tile = { x: 386690, y: 220241, z: 19 };
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -24,27 +29,50 @@ async function chip(): Promise<RasterRGB> {
   return decodeImage(await readFile(CHIP), CHIP);
 }
 
-/** Writes the chip as a GeoTIFF covering its tile, in the given CRS; returns the path. */
-async function writeChipGeoTiff(crs: 'EPSG:3857' | 'EPSG:4326', image: RasterRGB): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'fair-geotiff-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const [w, s, e, n] = crs === 'EPSG:3857' ? tileBounds3857(CHIP_TILE) : tileBounds(CHIP_TILE);
-  const geo =
-    crs === 'EPSG:3857'
-      ? { ProjectedCSTypeGeoKey: 3857, GTModelTypeGeoKey: 1 }
-      : { GeographicTypeGeoKey: 4326, GTModelTypeGeoKey: 2 };
+/** Writes the chip as a GeoTIFF in EPSG:3857 georeferenced by GeoTIFF tags (geotiff's writer); returns the path. */
+async function writeMercatorGeoTiff(dir: string, image: RasterRGB): Promise<string> {
+  const [w, s, e, n] = tileBounds3857(CHIP_TILE);
   const bytes = writeArrayBuffer(image.data, {
     width: image.width,
     height: image.height,
     ModelPixelScale: [(e - w) / image.width, (n - s) / image.height, 0],
     ModelTiepoint: [0, 0, 0, w, n, 0],
     GTRasterTypeGeoKey: 1,
-    ...geo,
+    ProjectedCSTypeGeoKey: 3857,
+    GTModelTypeGeoKey: 1,
   } as Parameters<typeof writeArrayBuffer>[1]);
-  const path = join(dir, `chip-${crs.replace(':', '')}.tif`);
+  const path = join(dir, 'chip-3857.tif');
   await writeFile(path, new Uint8Array(bytes));
   return path;
 }
+
+/** Writes the chip as a plain TIFF (sharp) georeferenced in EPSG:4326 by a GDAL `.aux.xml` sidecar; returns the path. */
+async function writeGeographicTiffWithSidecar(dir: string, image: RasterRGB): Promise<string> {
+  const [w, s, e, n] = tileBounds(CHIP_TILE);
+  const path = join(dir, 'chip-4326.tif');
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  await writeFile(path, await sharp(image.data, { raw }).tiff({ compression: 'deflate' }).toBuffer());
+  const transform = [w, (e - w) / image.width, 0, n, 0, -(n - s) / image.height].join(', ');
+  const srs =
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],AUTHORITY["EPSG","4326"]]';
+  await writeFile(
+    `${path}.aux.xml`,
+    `<PAMDataset><SRS>${srs}</SRS><GeoTransform>${transform}</GeoTransform></PAMDataset>`,
+  );
+  return path;
+}
+
+// geotiff's writer takes ~0.5 s for a 512-px file, so the files are written once and only read by the tests.
+let fixtureDir = '';
+let mercatorTiff = '';
+let geographicTiff = '';
+beforeAll(async () => {
+  fixtureDir = await mkdtemp(join(tmpdir(), 'fair-geotiff-'));
+  const image = await chip();
+  mercatorTiff = await writeMercatorGeoTiff(fixtureDir, image);
+  geographicTiff = await writeGeographicTiffWithSidecar(fixtureDir, image);
+});
+afterAll(() => rm(fixtureDir, { recursive: true, force: true }));
 
 async function open(path: string): Promise<GeoTiffSource> {
   const source = await GeoTiffSource.open(path);
@@ -67,7 +95,7 @@ function quadrantDiff(tile: RasterRGB, image: RasterRGB, qx: number, qy: number)
 describe('GeoTiffSource', () => {
   it('lists the four z20 tiles of a 512-px z19 chip in EPSG:3857 and reproduces each quadrant', async () => {
     const image = await chip();
-    const source = await openImagerySource(await writeChipGeoTiff('EPSG:3857', image));
+    const source = await openImagerySource(mercatorTiff);
     cleanups.push(() => (source as GeoTiffSource).close());
     expect(source).toMatchObject({ kind: 'geotiff', minzoom: expect.any(Number), maxzoom: 22 });
     const tiles = source.listTiles() ?? [];
@@ -80,19 +108,21 @@ describe('GeoTiffSource', () => {
     const se = await source.readTile({ x: 773381, y: 440483, z: 20 });
     expect([se.width, se.height]).toEqual([256, 256]);
     expect(quadrantDiff(se, image, 1, 1)).toBeLessThan(0.5);
+    expect(quadrantDiff(se, image, 0, 1)).toBeGreaterThan(10);
   });
 
-  it('resamples an EPSG:4326 GeoTIFF onto the mercator grid with small error', async () => {
+  it('resamples an EPSG:4326 TIFF georeferenced by its .aux.xml onto the mercator grid with small error', async () => {
     const image = await chip();
-    const source = await open(await writeChipGeoTiff('EPSG:4326', image));
+    const source = await open(geographicTiff);
     expect(source.nativeZoom).toBe(20);
     const nw = await source.readTile({ x: 773380, y: 440482, z: 20 });
     expect(quadrantDiff(nw, image, 0, 0)).toBeLessThan(3);
+    expect(quadrantDiff(nw, image, 1, 0)).toBeGreaterThan(10);
   });
 
   it('averages down to the chip tile at z19 and leaves area outside the raster black', async () => {
     const image = await chip();
-    const source = await open(await writeChipGeoTiff('EPSG:3857', image));
+    const source = await open(mercatorTiff);
     const whole = await source.readTile(CHIP_TILE);
     const mean = (r: RasterRGB): number => r.data.reduce((a, v) => a + v, 0) / r.data.length;
     expect(Math.abs(mean(whole) - mean(image))).toBeLessThan(1);
@@ -104,7 +134,7 @@ describe('GeoTiffSource', () => {
   });
 
   it('says when a tile misses the raster or is outside its zooms', async () => {
-    const source = await open(await writeChipGeoTiff('EPSG:3857', await chip()));
+    const source = await open(mercatorTiff);
     await expect(source.readTile({ x: 0, y: 0, z: 20 })).rejects.toThrow('does not overlap');
     await expect(source.readTile({ x: 0, y: 0, z: 23 })).rejects.toThrow('outside zooms');
   });
@@ -113,8 +143,12 @@ describe('GeoTiffSource', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fair-geotiff-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const path = join(dir, 'plain.tif');
-    const sharp = (await import('sharp')).default;
-    await writeFile(path, await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).tiff().toBuffer());
+    await writeFile(
+      path,
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .tiff()
+        .toBuffer(),
+    );
     try {
       await openImagerySource(path);
       expect.unreachable();

@@ -25,14 +25,18 @@ describe('decodeImage', () => {
   });
 
   it('turns grey into RGB', async () => {
-    const grey = await sharp(new Uint8Array(4).fill(77), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
+    const grey = await sharp(new Uint8Array(4).fill(77), { raw: { width: 2, height: 2, channels: 1 } })
+      .png()
+      .toBuffer();
     const image = await decodeImage(grey);
     expect([...image.data]).toEqual(new Array(12).fill(77));
   });
 
   it('composites alpha on black', async () => {
     const rgba = Buffer.from([255, 0, 0, 255, 0, 255, 0, 0]);
-    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toBuffer();
     expect([...(await decodeImage(png)).data]).toEqual([255, 0, 0, 0, 0, 0]);
   });
 
@@ -44,8 +48,13 @@ describe('decodeImage', () => {
   });
 
   it('names the input when the magic bytes lie', async () => {
-    const fake = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(50, 1)]);
-    expect(await decodeFailure(fake, 'fake.png')).toContain('fake.png looks like a PNG but cannot be decoded');
+    const fake = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(50, 1),
+    ]);
+    expect(await decodeFailure(fake, 'fake.png')).toContain(
+      'fake.png looks like a PNG but cannot be decoded',
+    );
   });
 });
 
@@ -59,6 +68,8 @@ describe('encodePng', () => {
   });
 
   it('refuses a raster whose data length does not match its size', async () => {
-    await expect(encodePng({ width: 2, height: 2, data: new Uint8Array(5) })).rejects.toThrow(/expected 2x2x3 = 12/);
+    await expect(encodePng({ width: 2, height: 2, data: new Uint8Array(5) })).rejects.toThrow(
+      /expected 2x2x3 = 12/,
+    );
   });
 });

@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 /** A server that answers after `delayMs`, 404 for x in `missing`, and records the peak number of open requests. */
-async function slowServer(delayMs: number, missing: number[] = []): Promise<TestServer & { peak: () => number }> {
+async function slowServer(
+  delayMs: number,
+  missing: number[] = [],
+): Promise<TestServer & { peak: () => number }> {
   const png = await solidImage(256, [40, 80, 120]);
   let open = 0;
   let peak = 0;
@@ -96,7 +99,10 @@ describe('readTiles', () => {
     const controller = new AbortController();
     const got: Tile[] = [];
     const run = async (): Promise<void> => {
-      for await (const { tile } of readTiles(source, row(40), { concurrency: 2, signal: controller.signal })) {
+      for await (const { tile } of readTiles(source, row(40), {
+        concurrency: 2,
+        signal: controller.signal,
+      })) {
         got.push(tile);
         if (got.length === 2) controller.abort(new Error('user cancelled'));
       }
@@ -109,7 +115,8 @@ describe('readTiles', () => {
     const source = await openImagerySource(BANEPA_OAM);
     const tiles = (source.listTiles() ?? []).slice(0, 6);
     let count = 0;
-    for await (const { image } of readTiles(source, tiles, { concurrency: 2 })) count += image.width === 512 ? 1 : 0;
+    for await (const { image } of readTiles(source, tiles, { concurrency: 2 }))
+      count += image.width === 512 ? 1 : 0;
     expect(count).toBe(6);
   });
 

@@ -26,7 +26,9 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; details: unknown }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; details: unknown }> {
   try {
     await promise;
   } catch (error) {
@@ -117,7 +119,9 @@ describe('XYZ and TMS templates', () => {
   });
 
   it('rejects garbage bytes as not an image, naming the tile and URL', async () => {
-    const server = await serve((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('<html>oops</html>'));
+    const server = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'image/png' }).end('<html>oops</html>'),
+    );
     const source = await openImagerySource(`${server.url}/{z}/{x}/{y}.png`, local);
     const error = await failure(source.readTile(tile));
     expect(error.code).toBe('UPSTREAM_FAILURE');
@@ -128,7 +132,11 @@ describe('XYZ and TMS templates', () => {
 
   it('times out on a server that never answers, after the retries', async () => {
     const server = await serve(() => undefined);
-    const source = await openImagerySource(`${server.url}/{z}/{x}/{y}`, { ...local, timeoutMs: 100, retries: 1 });
+    const source = await openImagerySource(`${server.url}/{z}/{x}/{y}`, {
+      ...local,
+      timeoutMs: 100,
+      retries: 1,
+    });
     const error = await failure(source.readTile(tile));
     expect(error.code).toBe('TIMEOUT');
     expect(server.requests).toHaveLength(2);
@@ -151,7 +159,9 @@ describe('XYZ and TMS templates', () => {
 
   it('refuses a redirect to a private address when private networks are not allowed', async () => {
     const internal = await serve((_req, res) => res.end('secret'));
-    const front = await serve((req, res) => res.writeHead(302, { location: `${internal.url}${req.url}` }).end());
+    const front = await serve((req, res) =>
+      res.writeHead(302, { location: `${internal.url}${req.url}` }).end(),
+    );
     const source = await openImagerySource(`${front.url}/{z}/{x}/{y}`, {
       retryDelayMs: 10,
       trustedOrigins: [front.url],
@@ -164,7 +174,9 @@ describe('XYZ and TMS templates', () => {
   it('refuses tiles outside the zoom range or bounds without a request', async () => {
     const server = await serve((_req, res) => res.end());
     const json = { tiles: [`${server.url}/{z}/{x}/{y}`], minzoom: 2, maxzoom: 5, bounds: [0, 0, 10, 10] };
-    const doc = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(json)));
+    const doc = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(json)),
+    );
     const source = await openImagerySource(`${doc.url}/tiles.json`, local);
     expect((await failure(source.readTile({ x: 0, y: 0, z: 6 }))).code).toBe('RESOURCE_DOES_NOT_EXIST');
     expect((await failure(source.readTile({ x: 0, y: 0, z: 3 }))).message).toContain('outside the bounds');
@@ -219,7 +231,16 @@ describe('TileJSON', () => {
     const png = await solidImage(256, [1, 1, 1]);
     const server = await serve((req, res) => {
       if (req.url === '/imagery/tiles.json')
-        res.end(JSON.stringify({ tilejson: '3.0.0', tiles: ['t/{z}/{x}/{y}.png'], minzoom: 3, maxzoom: 18, bounds: [-180, -85, 180, 85], scheme: 'tms' }));
+        res.end(
+          JSON.stringify({
+            tilejson: '3.0.0',
+            tiles: ['t/{z}/{x}/{y}.png'],
+            minzoom: 3,
+            maxzoom: 18,
+            bounds: [-180, -85, 180, 85],
+            scheme: 'tms',
+          }),
+        );
       else res.end(png);
     });
     const source = await openImagerySource(`${server.url}/imagery/tiles.json`, local);
@@ -229,7 +250,9 @@ describe('TileJSON', () => {
   });
 
   it('recognises a TileJSON URL without .json by its content', async () => {
-    const server = await serve((_req, res) => res.end(JSON.stringify({ tiles: ['http://example.org/{z}/{x}/{y}'] })));
+    const server = await serve((_req, res) =>
+      res.end(JSON.stringify({ tiles: ['http://example.org/{z}/{x}/{y}'] })),
+    );
     expect((await openImagerySource(`${server.url}/tilejson`, local)).kind).toBe('tilejson');
   });
 
@@ -242,17 +265,28 @@ describe('TileJSON', () => {
 
   it('says when a URL is neither a template nor TileJSON', async () => {
     const html = await serve((_req, res) => res.end('<html>hello</html>'));
-    expect((await failure(openImagerySource(`${html.url}/page`, local))).message).toContain('neither a tile URL template');
+    expect((await failure(openImagerySource(`${html.url}/page`, local))).message).toContain(
+      'neither a tile URL template',
+    );
     const json = await serve((_req, res) => res.end('{"type":"FeatureCollection"}'));
-    expect((await failure(openImagerySource(`${json.url}/a.json`, local))).message).toContain('without a "tiles" array');
+    expect((await failure(openImagerySource(`${json.url}/a.json`, local))).message).toContain(
+      'without a "tiles" array',
+    );
     const png = await solidImage(8, [0, 0, 0]);
     const image = await serve((_req, res) => res.end(png));
-    expect((await failure(openImagerySource(`${image.url}/0/0/0.png`, local))).message).toContain('single image');
+    expect((await failure(openImagerySource(`${image.url}/0/0/0.png`, local))).message).toContain(
+      'single image',
+    );
   });
 
   it('rejects a template with an unknown placeholder and redacts tokens from labels', async () => {
-    expect((await failure(openImagerySource('https://t.example.org/{z}/{x}/{row}', local))).message).toContain('{row}');
-    const source = await openImagerySource('https://t.example.org/{z}/{x}/{y}.png?access_token=SECRET', local);
+    expect(
+      (await failure(openImagerySource('https://t.example.org/{z}/{x}/{row}', local))).message,
+    ).toContain('{row}');
+    const source = await openImagerySource(
+      'https://t.example.org/{z}/{x}/{y}.png?access_token=SECRET',
+      local,
+    );
     expect(source.label).toBe('https://t.example.org/{z}/{x}/{y}.png?access_token=***');
   });
 });

@@ -7,14 +7,22 @@ const tile = { x: 386690, y: 220241, z: 19 };
 
 describe('tile URL templates', () => {
   it('fills {z}/{x}/{y}, {zoom} and TMS rows', () => {
-    expect(expandTileUrl(parseTileTemplate('https://t.org/{z}/{x}/{y}.png'), tile)).toBe('https://t.org/19/386690/220241.png');
-    expect(expandTileUrl(parseTileTemplate('https://t.org/{zoom}/{x}/{tms_y}'), tile)).toBe('https://t.org/19/386690/304046');
-    expect(expandTileUrl(parseTileTemplate('https://t.org/{z}/{x}/{y}', { scheme: 'tms' }), tile)).toBe('https://t.org/19/386690/304046');
+    expect(expandTileUrl(parseTileTemplate('https://t.org/{z}/{x}/{y}.png'), tile)).toBe(
+      'https://t.org/19/386690/220241.png',
+    );
+    expect(expandTileUrl(parseTileTemplate('https://t.org/{zoom}/{x}/{tms_y}'), tile)).toBe(
+      'https://t.org/19/386690/304046',
+    );
+    expect(expandTileUrl(parseTileTemplate('https://t.org/{z}/{x}/{y}', { scheme: 'tms' }), tile)).toBe(
+      'https://t.org/19/386690/304046',
+    );
   });
 
   it('accepts URL-encoded braces', () => {
     expect(looksLikeTileTemplate('https://t.org/%7Bz%7D/%7Bx%7D/%7By%7D')).toBe(true);
-    expect(expandTileUrl(parseTileTemplate('https://t.org/%7Bz%7D/%7Bx%7D/%7By%7D'), { x: 1, y: 2, z: 3 })).toBe('https://t.org/3/1/2');
+    expect(
+      expandTileUrl(parseTileTemplate('https://t.org/%7Bz%7D/%7Bx%7D/%7By%7D'), { x: 1, y: 2, z: 3 }),
+    ).toBe('https://t.org/3/1/2');
   });
 
   it('spreads {s} and {switch:…} over their values by x + y, stably', () => {

@@ -29,7 +29,7 @@ export async function writeLabelFile(path: string, labels: LabelCollection): Pro
     await writeFile(temporary, formatLabelGeoJson(labels), 'utf8');
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    await rm(temporary, { force: true }).catch(() => undefined);
     const code = (error as { code?: unknown }).code;
     invalid(`cannot write ${path}: ${typeof code === 'string' ? code : String(error)}`);
   }

@@ -21,7 +21,7 @@ import { createRandom, hashInts, Tag, type Random } from './random.ts';
 import type { BlockFrame } from './road-network.ts';
 import { drawHeight, drawRoofStyle, type RoofStyle } from './roof-style.ts';
 import type { SceneFrame } from './scene.ts';
-import type { SceneBuilding } from './scene-objects.ts';
+import { boundsOf, type SceneBuilding } from './scene-objects.ts';
 
 /** The character of a block, drawn from its density. */
 export type BlockStyle = 'field' | 'terraces' | 'scattered' | 'compounds' | 'institutional';
@@ -62,9 +62,11 @@ function tryPlace(plan: Planner, group: LocalBuilding[], at: Placement, gap: num
     neighbour = roof;
     plan.rects.push(...parts);
     plan.covered += area;
+    const ring = local.ring.map(([x, y]) => placePoint(at, x, y));
     plan.buildings.push({
       id: `${plan.idPrefix}_${plan.buildings.length}`,
-      ring: local.ring.map(([x, y]) => placePoint(at, x, y)),
+      ring,
+      bounds: boundsOf(ring),
       parts,
       shape: local.shape,
       roof,
@@ -80,14 +82,22 @@ function drawGroup(random: Random, style: BlockStyle, large: boolean): LocalBuil
   if (large) {
     const w = random.range(14, 25);
     const d = random.range(10, 18);
-    return random.chance(0.35) ? lShapeGroup(w, d, w * random.range(0.35, 0.6), d * random.range(0.35, 0.55), random.chance(0.5)) : singleGroup(w, d);
+    return random.chance(0.35)
+      ? lShapeGroup(w, d, w * random.range(0.35, 0.6), d * random.range(0.35, 0.55), random.chance(0.5))
+      : singleGroup(w, d);
   }
   const draw = random.next();
   const compound = style === 'compounds';
   if (draw < (compound ? 0.22 : 0.12)) {
     const w = random.range(8, 16);
     const d = random.range(7, 13);
-    return lShapeGroup(w, d, Math.min(w - 3.5, w * random.range(0.3, 0.6)), Math.min(d - 3.5, d * random.range(0.3, 0.6)), random.chance(0.5));
+    return lShapeGroup(
+      w,
+      d,
+      Math.min(w - 3.5, w * random.range(0.3, 0.6)),
+      Math.min(d - 3.5, d * random.range(0.3, 0.6)),
+      random.chance(0.5),
+    );
   }
   if (draw < (compound ? 0.42 : 0.26)) {
     const d = random.range(5, 9);
@@ -98,7 +108,13 @@ function drawGroup(random: Random, style: BlockStyle, large: boolean): LocalBuil
     const wing = random.range(3.5, 5.5);
     const d = random.range(8, 14);
     const d2 = random.range(8, 14);
-    return courtyardGroup(random.range(2 * wing + 4, 21), d, d2, wing, Math.max(random.range(3.5, 5.5), Math.abs(d - d2) + 2));
+    return courtyardGroup(
+      random.range(2 * wing + 4, 21),
+      d,
+      d2,
+      wing,
+      Math.max(random.range(3.5, 5.5), Math.abs(d - d2) + 2),
+    );
   }
   if (draw < (compound ? 0.62 : 0.42)) return drawRow(random);
   const w = random.range(4, 11);
@@ -117,18 +133,20 @@ function drawRow(random: Random): LocalBuilding[] {
 /** Places terraces and houses with their fronts along each street side of the interior. */
 function fillFrontages(plan: Planner, style: BlockStyle): void {
   const [s0, t0, s1, t1] = plan.interior;
-  const sides: Array<{ origin: (p: number) => [number, number]; cos: number; sin: number; length: number }> = [
-    { origin: (p) => [s0 + p, t0], cos: 1, sin: 0, length: s1 - s0 },
-    { origin: (p) => [s1, t0 + p], cos: 0, sin: 1, length: t1 - t0 },
-    { origin: (p) => [s1 - p, t1], cos: -1, sin: 0, length: s1 - s0 },
-    { origin: (p) => [s0, t1 - p], cos: 0, sin: -1, length: t1 - t0 },
-  ];
+  const sides: Array<{ origin: (p: number) => [number, number]; cos: number; sin: number; length: number }> =
+    [
+      { origin: (p) => [s0 + p, t0], cos: 1, sin: 0, length: s1 - s0 },
+      { origin: (p) => [s1, t0 + p], cos: 0, sin: 1, length: t1 - t0 },
+      { origin: (p) => [s1 - p, t1], cos: -1, sin: 0, length: s1 - s0 },
+      { origin: (p) => [s0, t1 - p], cos: 0, sin: -1, length: t1 - t0 },
+    ];
   const random = plan.random;
   for (const side of sides) {
     if (style !== 'terraces' && random.chance(0.45)) continue;
     let p = random.range(0, 3);
     while (p < side.length - 4) {
-      const group = style === 'terraces' && random.chance(0.7) ? drawRow(random) : drawGroup(random, style, false);
+      const group =
+        style === 'terraces' && random.chance(0.7) ? drawRow(random) : drawGroup(random, style, false);
       const [gx0, gy0, gx1] = groupBounds(group);
       const [x, y] = side.origin(p - gx0);
       const inset = random.range(0, 1.2) - gy0;
@@ -152,7 +170,12 @@ function fillInterior(plan: Planner, style: BlockStyle, density: number, blockAn
       style === 'scattered' && random.chance(0.6)
         ? random.range(0, Math.PI)
         : blockAngle + (random.int(0, 3) * Math.PI) / 2 + random.range(-0.1, 0.1);
-    const at = { x: random.range(s0, s1), y: random.range(t0, t1), cos: Math.cos(angle), sin: Math.sin(angle) };
+    const at = {
+      x: random.range(s0, s1),
+      y: random.range(t0, t1),
+      cos: Math.cos(angle),
+      sin: Math.sin(angle),
+    };
     tryPlace(plan, group, at, style === 'scattered' ? random.range(1.5, 4) : random.range(0.9, 2.5));
   }
 }
@@ -162,7 +185,10 @@ function fillInterior(plan: Planner, style: BlockStyle, density: number, blockAn
  * gets the same buildings with the same ids.
  * @returns buildings in placement order, ids `syn<seed>_<block key>_<rank>`
  */
-export function layoutBlockBuildings(frame: SceneFrame, block: BlockFrame): { style: BlockStyle; buildings: SceneBuilding[] } {
+export function layoutBlockBuildings(
+  frame: SceneFrame,
+  block: BlockFrame,
+): { style: BlockStyle; buildings: SceneBuilding[] } {
   const [I, J, c, r] = block.index;
   const random = createRandom(hashInts(frame.seed, Tag.block, I, J, c * 64 + r));
   const style = drawStyle(random, block.density);

@@ -68,8 +68,10 @@ export function rectsOverlap(a: OrientedRect, b: OrientedRect, gap: number): boo
     [b.cos, b.sin],
     [-b.sin, b.cos],
   ] as const) {
-    const ra = (a.hx + g) * Math.abs(a.cos * ux + a.sin * uy) + (a.hy + g) * Math.abs(-a.sin * ux + a.cos * uy);
-    const rb = (b.hx + g) * Math.abs(b.cos * ux + b.sin * uy) + (b.hy + g) * Math.abs(-b.sin * ux + b.cos * uy);
+    const ra =
+      (a.hx + g) * Math.abs(a.cos * ux + a.sin * uy) + (a.hy + g) * Math.abs(-a.sin * ux + a.cos * uy);
+    const rb =
+      (b.hx + g) * Math.abs(b.cos * ux + b.sin * uy) + (b.hy + g) * Math.abs(-b.sin * ux + b.cos * uy);
     if (Math.abs(dx * ux + dy * uy) > ra + rb) return false;
   }
   return true;
@@ -111,7 +113,13 @@ export function singleGroup(w: number, d: number): LocalBuilding[] {
  * An L-shaped building `w × d` with the `notchW × notchD` corner cut away at the back, on the right or (mirrored) on
  * the left.
  */
-export function lShapeGroup(w: number, d: number, notchW: number, notchD: number, mirrored: boolean): LocalBuilding[] {
+export function lShapeGroup(
+  w: number,
+  d: number,
+  notchW: number,
+  notchD: number,
+  mirrored: boolean,
+): LocalBuilding[] {
   const y = d - notchD;
   if (!mirrored)
     return [
@@ -170,7 +178,13 @@ export function annexGroup(w: number, d: number, aw: number, ad: number, offset:
  * Three buildings round a courtyard: left and right wings `wing` wide and `d` / `d2` deep, joined by a back range
  * `back` deep that touches both wings.
  */
-export function courtyardGroup(w: number, d: number, d2: number, wing: number, back: number): LocalBuilding[] {
+export function courtyardGroup(
+  w: number,
+  d: number,
+  d2: number,
+  wing: number,
+  back: number,
+): LocalBuilding[] {
   const top = Math.max(d, d2);
   return [box(0, 0, wing, d), box(w - wing, 0, w, d2), box(wing, top - back, w - wing, top)];
 }

@@ -8,10 +8,21 @@
  * Receives each touched pixel (row-major index within the window), its coverage in (0, 1], its global column and row,
  * and for round shapes its depth: how far inside the rim it lies, in pixels (reach − distance).
  */
-export type CoverageVisitor = (index: number, coverage: number, column: number, row: number, depth: number) => void;
+export type CoverageVisitor = (
+  index: number,
+  coverage: number,
+  column: number,
+  row: number,
+  depth: number,
+) => void;
 
 /** The part of the global pixel grid being drawn. */
-export type PixelBox = { readonly x0: number; readonly y0: number; readonly width: number; readonly height: number };
+export type PixelBox = {
+  readonly x0: number;
+  readonly y0: number;
+  readonly width: number;
+  readonly height: number;
+};
 
 const SUBSCANLINES = 5;
 
@@ -38,7 +49,12 @@ function addSpan(box: PixelBox, coverage: Float32Array, xa: number, xb: number, 
  * @param scratch - a zeroed Float32Array at least `box.width` long; left zeroed
  * @param visit - called once per covered pixel, row by row
  */
-export function fillPolygon(box: PixelBox, xy: Float64Array, scratch: Float32Array, visit: CoverageVisitor): void {
+export function fillPolygon(
+  box: PixelBox,
+  xy: Float64Array,
+  scratch: Float32Array,
+  visit: CoverageVisitor,
+): void {
   const n = xy.length / 2;
   let minY = Infinity;
   let maxY = -Infinity;
@@ -57,21 +73,28 @@ export function fillPolygon(box: PixelBox, xy: Float64Array, scratch: Float32Arr
   const col0 = Math.max(box.x0, Math.floor(minX));
   const col1 = Math.min(box.x0 + box.width - 1, Math.ceil(maxX) - 1);
   if (row0 > row1 || col0 > col1) return;
-  const crossings: number[] = [];
+  const crossings = new Float64Array(n);
   for (let row = row0; row <= row1; row++) {
     for (let sub = 0; sub < SUBSCANLINES; sub++) {
       const y = row + (sub + 0.5) / SUBSCANLINES;
-      crossings.length = 0;
+      if (y < minY || y > maxY) continue;
+      let count = 0;
       for (let i = 0, j = n - 1; i < n; j = i++) {
         const ya = xy[2 * j + 1] as number;
         const yb = xy[2 * i + 1] as number;
         if (ya <= y !== yb <= y) {
           const xa = xy[2 * j] as number;
-          crossings.push(xa + (((xy[2 * i] as number) - xa) * (y - ya)) / (yb - ya));
+          const x = xa + (((xy[2 * i] as number) - xa) * (y - ya)) / (yb - ya);
+          // Insertion sort: rings have a handful of edges.
+          let k = count++;
+          while (k > 0 && (crossings[k - 1] as number) > x) {
+            crossings[k] = crossings[k - 1] as number;
+            k--;
+          }
+          crossings[k] = x;
         }
       }
-      crossings.sort((a, b) => a - b);
-      for (let k = 0; k + 1 < crossings.length; k += 2)
+      for (let k = 0; k + 1 < count; k += 2)
         addSpan(box, scratch, crossings[k] as number, crossings[k + 1] as number, 1 / SUBSCANLINES);
     }
     const rowIndex = (row - box.y0) * box.width;

@@ -47,7 +47,8 @@ function pointInRing(ring: readonly Position[], x: number, y: number): boolean {
 
 function segmentsCross(a: Position, b: Position, c: Position, d: Position): boolean {
   const orient = (p: Position, q: Position, r: Position): number =>
-    ((q[0] ?? 0) - (p[0] ?? 0)) * ((r[1] ?? 0) - (p[1] ?? 0)) - ((q[1] ?? 0) - (p[1] ?? 0)) * ((r[0] ?? 0) - (p[0] ?? 0));
+    ((q[0] ?? 0) - (p[0] ?? 0)) * ((r[1] ?? 0) - (p[1] ?? 0)) -
+    ((q[1] ?? 0) - (p[1] ?? 0)) * ((r[0] ?? 0) - (p[0] ?? 0));
   const d1 = orient(c, d, a);
   const d2 = orient(c, d, b);
   const d3 = orient(a, b, c);
@@ -68,7 +69,14 @@ export function ringMeetsBBox(ring: readonly Position[], bbox: BBox): boolean {
   if (corners.some(([x = 0, y = 0]) => pointInRing(ring, x, y))) return true;
   for (let i = 0; i + 1 < ring.length; i++)
     for (let k = 0; k < 4; k++)
-      if (segmentsCross(ring[i] as Position, ring[i + 1] as Position, corners[k] as Position, corners[(k + 1) % 4] as Position))
+      if (
+        segmentsCross(
+          ring[i] as Position,
+          ring[i + 1] as Position,
+          corners[k] as Position,
+          corners[(k + 1) % 4] as Position,
+        )
+      )
         return true;
   return false;
 }
@@ -77,7 +85,10 @@ export function ringMeetsBBox(ring: readonly Position[], bbox: BBox): boolean {
  * The scene's buildings that meet a bbox, with their lon/lat rings, in a fixed order.
  * @throws AppError INVALID_PARAMETER_VALUE for a malformed bbox
  */
-export function sceneBuildingsIn(scene: SyntheticScene, bbox: BBox): Array<{ building: SceneBuilding; ring: Position[] }> {
+export function sceneBuildingsIn(
+  scene: SyntheticScene,
+  bbox: BBox,
+): Array<{ building: SceneBuilding; ring: Position[] }> {
   assertBBox(bbox);
   const state = sceneState(scene);
   const [u0, v0] = lonLatToGround(state.frame, bbox[0], bbox[1]);

@@ -3,7 +3,7 @@
  * dry and green grass patches, shrubs, and fine grain; plain ground outside the area.
  */
 import { builtDensity } from './density.ts';
-import { sampleLatticeField, sampleNoise } from './noise-field.ts';
+import { addLatticeField, sampleNoise } from './noise-field.ts';
 import type { PixelWindow } from './pixel-window.ts';
 import { Tag } from './random.ts';
 
@@ -22,13 +22,11 @@ const DENSITY_SPACING = 24;
 /** Computes the shared fields of a window. */
 export function sampleWindowFields(win: PixelWindow): WindowFields {
   const { frame } = win;
+  const density = new Float32Array(win.width * win.height);
+  const spacing = Math.max(DENSITY_SPACING, 4 * win.metresPerPixel);
+  addLatticeField(win, spacing, (i, j) => builtDensity(frame, i * spacing, j * spacing), density, 1, false);
   return {
-    density: sampleLatticeField(
-      win,
-      DENSITY_SPACING,
-      (i, j) => builtDensity(frame, i * DENSITY_SPACING, j * DENSITY_SPACING),
-      false,
-    ),
+    density,
     grain: sampleNoise(win, frame.seed, Tag.groundGrain, [
       [1.4, 0.7],
       [0.6, 0.5],
@@ -51,15 +49,11 @@ function smoothstep(lo: number, hi: number, x: number): number {
  */
 export function paintGround(win: PixelWindow, fields: WindowFields, out: Float32Array): void {
   const { seed } = win.frame;
-  const moisture = sampleNoise(win, seed, Tag.groundMoisture, [
-    [260, 0.9],
-    [80, 0.5],
-  ]);
+  const moisture = sampleNoise(win, seed, Tag.groundMoisture, [[220, 1.1]]);
   const vegetation = sampleNoise(win, seed, Tag.groundVegetation, [
     [55, 1],
     [18, 0.6],
-    [6, 0.35],
-    [2.2, 0.2],
+    [5, 0.4],
   ]);
   const n = win.width * win.height;
   for (let p = 0; p < n; p++) {

@@ -24,43 +24,55 @@ function axisOf(coords: Float64Array, spacing: number, smooth: boolean): Axis {
 }
 
 /**
- * Samples a lattice field over a window: `valueAt(i, j)` is the field at ground point `(i·spacing, j·spacing)`, and
- * pixels interpolate between the four lattice points around them.
+ * Adds `amplitude ×` a lattice field to `out` over a window: `valueAt(i, j)` is the field at ground point
+ * `(i·spacing, j·spacing)`, and pixels interpolate between the four lattice points around them.
  * @param win - the window
  * @param spacing - lattice spacing, ground metres
  * @param valueAt - value at lattice point (i, j)
+ * @param out - one value per pixel, row-major; added to
+ * @param amplitude - scale of the added field, default 1
  * @param smooth - smoothstep weights (value noise) instead of linear, default true
- * @returns one value per pixel, row-major
  */
-export function sampleLatticeField(
+export function addLatticeField(
   win: PixelWindow,
   spacing: number,
   valueAt: (i: number, j: number) => number,
+  out: Float32Array,
+  amplitude = 1,
   smooth = true,
-): Float32Array {
+): void {
   const ax = axisOf(win.us, spacing, smooth);
   const ay = axisOf(win.vs, spacing, smooth);
   const lattice = new Float32Array(ax.count * ay.count);
   for (let j = 0; j < ay.count; j++)
-    for (let i = 0; i < ax.count; i++) lattice[j * ax.count + i] = valueAt(ax.first + i, ay.first + j);
-  const out = new Float32Array(win.width * win.height);
-  for (let row = 0; row < win.height; row++) {
-    const j = (ay.index[row] as number) - ay.first;
-    const wy = ay.weight[row] as number;
-    const top = j * ax.count;
+    for (let i = 0; i < ax.count; i++)
+      lattice[j * ax.count + i] = amplitude * valueAt(ax.first + i, ay.first + j);
+  const { width, height } = win;
+  const cells = ax.count - 1;
+  const column = new Int32Array(width);
+  for (let col = 0; col < width; col++) column[col] = (ax.index[col] as number) - ax.first;
+  const columnWeight = ax.weight;
+  // Per row, each lattice cell reduces to value = offset + slope × wx.
+  const offset = new Float64Array(cells);
+  const slope = new Float64Array(cells);
+  for (let row = 0; row < height; row++) {
+    const top = ((ay.index[row] as number) - ay.first) * ax.count;
     const bottom = top + ax.count;
-    for (let col = 0; col < win.width; col++) {
-      const i = (ax.index[col] as number) - ax.first;
-      const wx = ax.weight[col] as number;
-      const a = lattice[top + i] as number;
-      const b = lattice[top + i + 1] as number;
-      const c = lattice[bottom + i] as number;
-      const d = lattice[bottom + i + 1] as number;
-      const upper = a + (b - a) * wx;
-      out[row * win.width + col] = upper + (c + (d - c) * wx - upper) * wy;
+    const wy = ay.weight[row] as number;
+    for (let k = 0; k < cells; k++) {
+      const a = lattice[top + k] as number;
+      const b = lattice[top + k + 1] as number;
+      const c = lattice[bottom + k] as number;
+      const d = lattice[bottom + k + 1] as number;
+      offset[k] = a + (c - a) * wy;
+      slope[k] = b - a + (d - c - (b - a)) * wy;
+    }
+    const base = row * width;
+    for (let col = 0; col < width; col++) {
+      const k = column[col] as number;
+      out[base + col] = (out[base + col] as number) + (offset[k] as number) + (slope[k] as number) * (columnWeight[col] as number);
     }
   }
-  return out;
 }
 
 /**
@@ -77,8 +89,7 @@ export function sampleNoise(
   const out = new Float32Array(win.width * win.height);
   octaves.forEach(([wavelength, amplitude], k) => {
     if (wavelength < 1.5 * win.metresPerPixel) return;
-    const layer = sampleLatticeField(win, wavelength, (i, j) => hashUnit(seed, tag, i, j, k) - 0.5);
-    for (let p = 0; p < out.length; p++) out[p] = (out[p] as number) + amplitude * (layer[p] as number);
+    addLatticeField(win, wavelength, (i, j) => hashUnit(seed, tag, i, j, k) - 0.5, out, amplitude);
   });
   return out;
 }

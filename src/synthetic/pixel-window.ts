@@ -42,9 +42,22 @@ export function createPixelWindow(
   const mercatorPerPixel = (2 * HALF_CIRCUMFERENCE) / (tileSize * 2 ** z);
   const us = new Float64Array(width);
   const vs = new Float64Array(height);
-  for (let i = 0; i < width; i++) us[i] = ((x0 + i + 0.5) * mercatorPerPixel - HALF_CIRCUMFERENCE - frame.originX) * frame.k;
-  for (let j = 0; j < height; j++) vs[j] = (HALF_CIRCUMFERENCE - (y0 + j + 0.5) * mercatorPerPixel - frame.originY) * frame.k;
-  return { frame, z, x0, y0, width, height, mercatorPerPixel, metresPerPixel: mercatorPerPixel * frame.k, us, vs };
+  for (let i = 0; i < width; i++)
+    us[i] = ((x0 + i + 0.5) * mercatorPerPixel - HALF_CIRCUMFERENCE - frame.originX) * frame.k;
+  for (let j = 0; j < height; j++)
+    vs[j] = (HALF_CIRCUMFERENCE - (y0 + j + 0.5) * mercatorPerPixel - frame.originY) * frame.k;
+  return {
+    frame,
+    z,
+    x0,
+    y0,
+    width,
+    height,
+    mercatorPerPixel,
+    metresPerPixel: mercatorPerPixel * frame.k,
+    us,
+    vs,
+  };
 }
 
 /** Global pixel coordinates (continuous; pixel i spans [i, i+1)) of scene `(s, t)`. */

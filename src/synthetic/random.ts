@@ -38,6 +38,11 @@ export function hashInts(seed: number, tag: number, a = 0, b = 0, c = 0): number
   return finalise(h ^ 20);
 }
 
+/** A cheap hash of a seed and a pixel position (one multiply round and the finaliser), for per-pixel noise. */
+export function hashPixel(seed: number, x: number, y: number): number {
+  return finalise(Math.imul(x | 0, 0x27d4eb2d) ^ Math.imul(y | 0, 0x165667b1) ^ Math.imul(seed | 0, 0x9e3779b1));
+}
+
 /** `hashInts` mapped to [0, 1). */
 export function hashUnit(seed: number, tag: number, a = 0, b = 0, c = 0): number {
   return hashInts(seed, tag, a, b, c) / 4294967296;
@@ -75,7 +80,8 @@ export function createRandom(state: number): Random {
     range: (lo, hi) => lo + (hi - lo) * next(),
     int: (lo, hi) => lo + Math.floor((hi - lo + 1) * next()),
     chance: (p) => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.min(items.length - 1, Math.floor(items.length * next()))] as T,
+    pick: <T>(items: readonly T[]): T =>
+      items[Math.min(items.length - 1, Math.floor(items.length * next()))] as T,
   };
 }
 

@@ -25,7 +25,10 @@ export function paintRoads(
   out: Float32Array,
 ): void {
   const n = win.width * win.height;
-  const surfaces: Surface[] = [0, 1, 2].map(() => ({ cover: new Float32Array(n), depth: new Float32Array(n) }));
+  const surfaces: Surface[] = [0, 1, 2].map(() => ({
+    cover: new Float32Array(n),
+    depth: new Float32Array(n),
+  }));
   const { frame } = win;
   const lo = (axis: 's' | 't'): number => (axis === 's' ? rect[1] : rect[0]) - MAX_ROAD_REACH;
   const hi = (axis: 's' | 't'): number => (axis === 's' ? rect[3] : rect[2]) + MAX_ROAD_REACH;

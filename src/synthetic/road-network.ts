@@ -52,7 +52,9 @@ export type Superblock = {
 
 /** Centreline cross position of a road at a run position. */
 export function roadCentre(frame: SceneFrame, road: RoadLine, run: number): number {
-  return road.pos + road.amplitude * (2 * valueNoise1(frame.seed, Tag.wiggle, run / road.wavelength, road.id) - 1);
+  return (
+    road.pos + road.amplitude * (2 * valueNoise1(frame.seed, Tag.wiggle, run / road.wavelength, road.id) - 1)
+  );
 }
 
 /** Position of main line `i` of an axis (monotonic in i: jitter is under a sixth of the spacing). */
@@ -87,7 +89,14 @@ function mainLine(frame: SceneFrame, axis: 's' | 't', i: number, from: number, t
   };
 }
 
-function lane(frame: SceneFrame, axis: 's' | 't', id: number, pos: number, from: number, to: number): RoadLine {
+function lane(
+  frame: SceneFrame,
+  axis: 's' | 't',
+  id: number,
+  pos: number,
+  from: number,
+  to: number,
+): RoadLine {
   const draw = hashUnit(frame.seed, Tag.laneS, id);
   const path = draw < 0.28;
   return {
@@ -133,7 +142,10 @@ export function superblockAt(frame: SceneFrame, I: number, J: number): Superbloc
   const density = builtDensity(frame, cu, cv);
   const random = createRandom(hashInts(frame.seed, Tag.superblock, I, J));
   const columnCount = density < 0.12 ? random.int(1, 2) : density < 0.4 ? random.int(2, 3) : random.int(3, 4);
-  const roads: RoadLine[] = [{ ...west, from: t0 - 4, to: t1 + 4 }, { ...south, from: s0 - 4, to: s1 + 4 }];
+  const roads: RoadLine[] = [
+    { ...west, from: t0 - 4, to: t1 + 4 },
+    { ...south, from: s0 - 4, to: s1 + 4 },
+  ];
   const columnRoads: RoadLine[] = [west];
   jitteredCuts(s0, s1, columnCount, random.next).forEach((pos, c) => {
     const id = hashInts(frame.seed, Tag.laneS, I, J, c) & 0x3fffffff;

@@ -9,7 +9,7 @@ import type { WindowFields } from './ground-layer.ts';
 import { ringToPixels, type PixelWindow } from './pixel-window.ts';
 import type { RoofStyle } from './roof-style.ts';
 import { groundToScene } from './scene.ts';
-import { SHADOW_DIRECTION, type BlockContent, type SceneBuilding } from './scene-objects.ts';
+import { SHADOW_DIRECTION, type SceneBuilding } from './scene-objects.ts';
 
 /** One roof part prepared for shading: its ridge axis `(ex, ey)`, half-length along it and half-width across it. */
 type PartShading = {
@@ -23,8 +23,12 @@ type PartShading = {
   lit: readonly [number, number, number, number];
 };
 
-function prepareParts(parts: readonly OrientedRect[], roof: RoofStyle, sun: readonly [number, number]): PartShading[] {
-  const slopeLight = roof.material === 'metal' ? 0.24 : 0.2;
+function prepareParts(
+  parts: readonly OrientedRect[],
+  roof: RoofStyle,
+  sun: readonly [number, number],
+): PartShading[] {
+  const slopeLight = roof.material === 'metal' ? 0.2 : 0.16;
   return parts.map((part) => {
     const longX = part.hx >= part.hy;
     const ex = longX ? part.cos : -part.sin;
@@ -67,10 +71,12 @@ function distanceToOutline(ring: SceneBuilding['ring'], s: number, t: number): n
     const dx = bs - as;
     const dy = bt - at;
     const f = clamp01(((s - as) * dx + (t - at) * dy) / (dx * dx + dy * dy));
-    const d = Math.hypot(s - as - f * dx, t - at - f * dy);
+    const ex = s - as - f * dx;
+    const ey = t - at - f * dy;
+    const d = ex * ex + ey * ey;
     if (d < best) best = d;
   }
-  return best;
+  return Math.sqrt(best);
 }
 
 function textureOf(roof: RoofStyle, a: number, grain: number, patch: number, px: number): number {
@@ -83,13 +89,13 @@ function textureOf(roof: RoofStyle, a: number, grain: number, patch: number, px:
 }
 
 /**
- * Paints every roof of the blocks, in block order then building order.
+ * Paints roofs, in order (touching roofs share edge pixels, so the order is fixed by the caller).
  * @param scratch - zeroed Float32Array of the window's width
  * @param out - interleaved RGB floats, painted over
  */
 export function paintRoofs(
   win: PixelWindow,
-  blocks: readonly BlockContent[],
+  buildings: readonly SceneBuilding[],
   fields: WindowFields,
   scratch: Float32Array,
   out: Float32Array,
@@ -98,31 +104,43 @@ export function paintRoofs(
   const sun = groundToScene(win.frame, -SHADOW_DIRECTION[0], -SHADOW_DIRECTION[1]);
   const px = win.metresPerPixel;
   const eave = Math.max(0.25, 0.6 * px);
-  for (const block of blocks)
-    for (const building of block.buildings) {
-      const { roof, ring } = building;
-      const parts = prepareParts(building.parts, roof, sun);
-      const [r0, g0, b0] = roof.colour;
-      fillPolygon(win, ringToPixels(win, ring), scratch, (i, coverage, col, row) => {
-        const u = win.us[col - win.x0] as number;
-        const v = win.vs[row - win.y0] as number;
-        const s = cos * u + sin * v;
-        const t = -sin * u + cos * v;
-        let part = parts[0] as PartShading;
-        let a = 0;
-        let b = 0;
-        for (const candidate of parts) {
-          part = candidate;
-          a = (s - part.cx) * part.ex + (t - part.cy) * part.ey;
-          b = -(s - part.cx) * part.ey + (t - part.cy) * part.ex;
-          if (Math.abs(a) <= part.along + 1e-6 && Math.abs(b) <= part.across + 1e-6) break;
-        }
-        const edge = distanceToOutline(ring, s, t);
-        const rim = roof.form === 'flat' ? (edge < 0.35 ? 1.06 : edge < 0.7 ? 0.95 : 1) : 1 - 0.14 * (1 - Math.min(1, edge / eave));
-        const light = facetLight(roof, part, a, b, px) * textureOf(roof, a, fields.grain[i] as number, fields.patch[i] as number, px) * rim;
-        out[3 * i] = (out[3 * i] as number) * (1 - coverage) + r0 * light * coverage;
-        out[3 * i + 1] = (out[3 * i + 1] as number) * (1 - coverage) + g0 * light * coverage;
-        out[3 * i + 2] = (out[3 * i + 2] as number) * (1 - coverage) + b0 * light * coverage;
-      });
-    }
+  const edgeReach = Math.max(0.7, eave);
+  for (const building of buildings) {
+    const { roof, ring } = building;
+    const parts = prepareParts(building.parts, roof, sun);
+    const [r0, g0, b0] = roof.colour;
+    fillPolygon(win, ringToPixels(win, ring), scratch, (i, coverage, col, row) => {
+      const u = win.us[col - win.x0] as number;
+      const v = win.vs[row - win.y0] as number;
+      const s = cos * u + sin * v;
+      const t = -sin * u + cos * v;
+      let part = parts[0] as PartShading;
+      let a = 0;
+      let b = 0;
+      for (const candidate of parts) {
+        part = candidate;
+        a = (s - part.cx) * part.ex + (t - part.cy) * part.ey;
+        b = -(s - part.cx) * part.ey + (t - part.cy) * part.ex;
+        if (Math.abs(a) <= part.along + 1e-6 && Math.abs(b) <= part.across + 1e-6) break;
+      }
+      // The outline is made of part edges, so a point far inside its part is far from the outline too.
+      const inner = Math.min(part.along - Math.abs(a), part.across - Math.abs(b));
+      const edge = inner > edgeReach ? inner : distanceToOutline(ring, s, t);
+      const rim =
+        roof.form === 'flat'
+          ? edge < 0.35
+            ? 1.06
+            : edge < 0.7
+              ? 0.95
+              : 1
+          : 1 - 0.14 * (1 - Math.min(1, edge / eave));
+      const light =
+        facetLight(roof, part, a, b, px) *
+        textureOf(roof, a, fields.grain[i] as number, fields.patch[i] as number, px) *
+        rim;
+      out[3 * i] = (out[3 * i] as number) * (1 - coverage) + r0 * light * coverage;
+      out[3 * i + 1] = (out[3 * i + 1] as number) * (1 - coverage) + g0 * light * coverage;
+      out[3 * i + 2] = (out[3 * i + 2] as number) * (1 - coverage) + b0 * light * coverage;
+    });
+  }
 }

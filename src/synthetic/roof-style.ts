@@ -20,30 +20,31 @@ export type RoofStyle = {
   readonly seamPeriod: number;
 };
 
+/** Corrugated iron as seen from above: mostly galvanised grey and rust, some painted sheets. */
 const METAL_COLOURS: readonly Rgb[] = [
-  [172, 176, 178], // galvanised
-  [150, 156, 160],
-  [196, 198, 196], // new sheets
-  [128, 132, 136],
-  [142, 98, 72], // rusted
-  [118, 86, 66],
-  [160, 112, 82],
-  [66, 104, 146], // painted blue
-  [88, 128, 158],
-  [82, 118, 92], // painted green
-  [138, 58, 50], // painted maroon
+  [164, 166, 164], // galvanised
+  [146, 149, 150],
+  [184, 185, 181], // new sheets
+  [124, 126, 126],
+  [136, 104, 84], // rusted
+  [118, 92, 76],
+  [150, 116, 92],
+  [108, 84, 70],
+  [84, 106, 128], // painted blue
+  [96, 116, 100], // painted green
+  [128, 70, 62], // painted maroon
 ];
 const TILE_COLOURS: readonly Rgb[] = [
-  [176, 88, 58],
-  [192, 112, 72],
-  [160, 74, 54],
-  [204, 128, 86],
+  [168, 96, 72],
+  [180, 114, 84],
+  [150, 86, 68],
+  [188, 128, 98],
 ];
 const CONCRETE_COLOURS: readonly Rgb[] = [
-  [204, 198, 188],
-  [178, 174, 166],
-  [216, 212, 202],
-  [190, 182, 168],
+  [198, 192, 182],
+  [176, 172, 164],
+  [210, 204, 192],
+  [184, 176, 164],
 ];
 
 function jitterColour(random: Random, colour: Rgb, amount: number): Rgb {
@@ -67,25 +68,47 @@ export function drawRoofStyle(random: Random, area: number, like?: RoofStyle): R
       ? like.material
       : draw < concreteChance
         ? 'concrete'
-        : draw < concreteChance + 0.2
+        : draw < concreteChance + 0.12
           ? 'tile'
           : 'metal';
   const slopeSign: 1 | -1 = random.chance(0.5) ? 1 : -1;
   const seamPeriod = random.range(0.8, 1.1);
-  if (material === 'concrete') return { form: 'flat', material, colour: jitterColour(random, random.pick(CONCRETE_COLOURS), 0.06), slopeSign, seamPeriod };
+  if (material === 'concrete')
+    return {
+      form: 'flat',
+      material,
+      colour: jitterColour(random, random.pick(CONCRETE_COLOURS), 0.06),
+      slopeSign,
+      seamPeriod,
+    };
   if (material === 'tile') {
     const form: RoofForm = random.chance(0.6) ? 'hip' : 'gable';
-    return { form, material, colour: jitterColour(random, random.pick(TILE_COLOURS), 0.07), slopeSign, seamPeriod };
+    return {
+      form,
+      material,
+      colour: jitterColour(random, random.pick(TILE_COLOURS), 0.07),
+      slopeSign,
+      seamPeriod,
+    };
   }
   const f = random.next();
   const form: RoofForm = f < 0.62 ? 'gable' : f < 0.77 ? 'hip' : 'shed';
-  const base = like !== undefined && like.material === 'metal' && random.chance(0.35) ? like.colour : random.pick(METAL_COLOURS);
+  const base =
+    like !== undefined && like.material === 'metal' && random.chance(0.35)
+      ? like.colour
+      : random.pick(METAL_COLOURS);
   return { form, material, colour: jitterColour(random, base, 0.08), slopeSign, seamPeriod };
 }
 
 /** Building height in metres for a footprint area and roof: mostly single storey, some 2–4 storeys. */
 export function drawHeight(random: Random, area: number, roof: RoofStyle): number {
   const storeys =
-    roof.material === 'concrete' ? (area > 150 ? random.int(2, 4) : random.int(1, 3)) : random.chance(0.08) ? 2 : 1;
+    roof.material === 'concrete'
+      ? area > 150
+        ? random.int(2, 4)
+        : random.int(1, 3)
+      : random.chance(0.08)
+        ? 2
+        : 1;
   return storeys * random.range(2.8, 3.3) + (roof.form === 'flat' ? 0.4 : 1.2);
 }

@@ -4,8 +4,21 @@
  * generates the handful of blocks it touches.
  */
 import { layoutBlockBuildings } from './block-layout.ts';
-import { MAX_ROAD_REACH, superblockAt, superblockIndexOf, type BlockFrame, type Superblock } from './road-network.ts';
-import { frameOf, insideArea, sceneRectOfGroundRect, sceneToGround, type SceneFrame, type SyntheticScene } from './scene.ts';
+import {
+  MAX_ROAD_REACH,
+  superblockAt,
+  superblockIndexOf,
+  type BlockFrame,
+  type Superblock,
+} from './road-network.ts';
+import {
+  frameOf,
+  insideArea,
+  sceneRectOfGroundRect,
+  sceneToGround,
+  type SceneFrame,
+  type SyntheticScene,
+} from './scene.ts';
 import { MAX_SHADOW, type BlockContent } from './scene-objects.ts';
 import { layoutBlockTrees } from './tree-layout.ts';
 
@@ -33,7 +46,12 @@ export function sceneState(scene: SyntheticScene): SceneState {
   if (state === undefined) {
     const frame = frameOf(scene);
     const e = frame.halfExtent;
-    state = { frame, areaRect: sceneRectOfGroundRect(frame, [-e, -e, e, e]), superblocks: new Map(), blocks: new Map() };
+    state = {
+      frame,
+      areaRect: sceneRectOfGroundRect(frame, [-e, -e, e, e]),
+      superblocks: new Map(),
+      blocks: new Map(),
+    };
     states.set(scene, state);
   }
   return state;
@@ -65,7 +83,9 @@ export function superblocksIn(state: SceneState, rect: SceneRect): Superblock[] 
   const j1 = superblockIndexOf(frame, 't', t1);
   for (let J = superblockIndexOf(frame, 't', t0); J <= j1; J++)
     for (let I = superblockIndexOf(frame, 's', s0); I <= i1; I++)
-      found.push(cached(state.superblocks, `${I}_${J}`, SUPERBLOCK_CACHE_SIZE, () => superblockAt(frame, I, J)));
+      found.push(
+        cached(state.superblocks, `${I}_${J}`, SUPERBLOCK_CACHE_SIZE, () => superblockAt(frame, I, J)),
+      );
   return found;
 }
 

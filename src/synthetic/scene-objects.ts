@@ -16,6 +16,8 @@ export type SceneBuilding = {
   readonly height: number;
   /** Number of buildings in its touching group (1 when detached). */
   readonly groupSize: number;
+  /** Scene rectangle `[s0, t0, s1, t1]` around the outline. */
+  readonly bounds: readonly [number, number, number, number];
 };
 
 /** A disc of a tree crown, scene metres. */
@@ -28,6 +30,8 @@ export type SceneTree = {
   readonly height: number;
   /** Variety of the crown's green, 0..1. */
   readonly tone: number;
+  /** Scene rectangle `[s0, t0, s1, t1]` around the crown. */
+  readonly bounds: readonly [number, number, number, number];
 };
 
 /** Everything in one block, plus the scene rectangle `[s0, t0, s1, t1]` that it and its shadows can reach. */
@@ -37,6 +41,21 @@ export type BlockContent = {
   readonly trees: readonly SceneTree[];
   readonly reach: readonly [number, number, number, number];
 };
+
+/** Scene rectangle `[s0, t0, s1, t1]` around some points. */
+export function boundsOf(points: ReadonlyArray<readonly [number, number]>): [number, number, number, number] {
+  let s0 = Infinity;
+  let t0 = Infinity;
+  let s1 = -Infinity;
+  let t1 = -Infinity;
+  for (const [s, t] of points) {
+    if (s < s0) s0 = s;
+    if (s > s1) s1 = s;
+    if (t < t0) t0 = t;
+    if (t > t1) t1 = t;
+  }
+  return [s0, t0, s1, t1];
+}
 
 /** Direction shadows fall in, ground metres east and north (down and to the right in an image). */
 export const SHADOW_DIRECTION: readonly [number, number] = [0.6, -0.8];

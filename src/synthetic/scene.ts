@@ -67,20 +67,29 @@ export function createSyntheticScene(options: SyntheticSceneOptions): SyntheticS
   const { seed } = options;
   const center = options.center ?? DEFAULT_SCENE_CENTER;
   const extentKm = options.extentKm ?? DEFAULT_SCENE_EXTENT_KM;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) invalid(`seed ${seed} must be an integer 0..4294967295`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    invalid(`seed ${seed} must be an integer 0..4294967295`);
   const [lon, lat] = center;
   if (!(Math.abs(lon) <= 180) || !(Math.abs(lat) <= 80))
     invalid(`centre [${lon}, ${lat}] must be [lon −180..180, lat −80..80]`);
   if (!(extentKm >= 0.1 && extentKm <= 50)) invalid(`extentKm ${extentKm} must be between 0.1 and 50`);
   const gridRotationDeg = Math.round((hashUnit(seed, Tag.rotation) * 80 - 40) * 100) / 100;
   const frame = frameOf({ seed, center, extentKm, gridRotationDeg });
-  const [w, s] = mercatorToLonLat(frame.originX - frame.halfExtent / frame.k, frame.originY - frame.halfExtent / frame.k);
-  const [e, n] = mercatorToLonLat(frame.originX + frame.halfExtent / frame.k, frame.originY + frame.halfExtent / frame.k);
+  const [w, s] = mercatorToLonLat(
+    frame.originX - frame.halfExtent / frame.k,
+    frame.originY - frame.halfExtent / frame.k,
+  );
+  const [e, n] = mercatorToLonLat(
+    frame.originX + frame.halfExtent / frame.k,
+    frame.originY + frame.halfExtent / frame.k,
+  );
   return { seed, bounds: [w, s, e, n], center: [lon, lat], extentKm, gridRotationDeg };
 }
 
 /** The frame of a scene (pure function of its public fields). */
-export function frameOf(scene: Pick<SyntheticScene, 'seed' | 'center' | 'extentKm' | 'gridRotationDeg'>): SceneFrame {
+export function frameOf(
+  scene: Pick<SyntheticScene, 'seed' | 'center' | 'extentKm' | 'gridRotationDeg'>,
+): SceneFrame {
   const [originX, originY] = lonLatToMercator(scene.center[0], scene.center[1]);
   const theta = (scene.gridRotationDeg * Math.PI) / 180;
   return {
@@ -129,7 +138,10 @@ export function insideArea(frame: SceneFrame, u: number, v: number, margin = 0):
 }
 
 /** Scene-frame rectangle `[s0, t0, s1, t1]` covering a ground rectangle `[u0, v0, u1, v1]`. */
-export function sceneRectOfGroundRect(frame: SceneFrame, rect: readonly [number, number, number, number]): BBox {
+export function sceneRectOfGroundRect(
+  frame: SceneFrame,
+  rect: readonly [number, number, number, number],
+): BBox {
   const [u0, v0, u1, v1] = rect;
   let s0 = Infinity;
   let t0 = Infinity;

@@ -6,7 +6,7 @@ import { rectCorners, type ScenePoint } from './building-shapes.ts';
 import { fillDisc, fillPolygon } from './coverage.ts';
 import { ringToPixels, sceneToPixel, type PixelWindow } from './pixel-window.ts';
 import { groundToScene } from './scene.ts';
-import { SHADOW_DIRECTION, SHADOW_PER_METRE, type BlockContent } from './scene-objects.ts';
+import { SHADOW_DIRECTION, SHADOW_PER_METRE, type SceneBuilding, type SceneTree } from './scene-objects.ts';
 
 /** Convex hull (counter-clockwise) of a few points: Andrew's monotone chain. */
 export function convexHull(points: ScenePoint[]): ScenePoint[] {
@@ -16,7 +16,11 @@ export function convexHull(points: ScenePoint[]): ScenePoint[] {
   const half = (list: ScenePoint[]): ScenePoint[] => {
     const chain: ScenePoint[] = [];
     for (const p of list) {
-      while (chain.length >= 2 && cross(chain[chain.length - 2] as ScenePoint, chain[chain.length - 1] as ScenePoint, p) <= 0) chain.pop();
+      while (
+        chain.length >= 2 &&
+        cross(chain[chain.length - 2] as ScenePoint, chain[chain.length - 1] as ScenePoint, p) <= 0
+      )
+        chain.pop();
       chain.push(p);
     }
     chain.pop();
@@ -30,7 +34,13 @@ export function convexHull(points: ScenePoint[]): ScenePoint[] {
  * @param out - interleaved RGB floats, darkened in place
  * @param scratch - zeroed Float32Array of the window's width
  */
-export function paintShadows(win: PixelWindow, blocks: readonly BlockContent[], scratch: Float32Array, out: Float32Array): void {
+export function paintShadows(
+  win: PixelWindow,
+  buildings: readonly SceneBuilding[],
+  trees: readonly SceneTree[],
+  scratch: Float32Array,
+  out: Float32Array,
+): void {
   const mask = new Float32Array(win.width * win.height);
   const [ds, dt] = groundToScene(win.frame, SHADOW_DIRECTION[0], SHADOW_DIRECTION[1]);
   const raise = (strength: number) => (i: number, c: number) => {
@@ -39,21 +49,19 @@ export function paintShadows(win: PixelWindow, blocks: readonly BlockContent[], 
   };
   const full = raise(1);
   const soft = raise(0.8);
-  for (const block of blocks) {
-    for (const building of block.buildings) {
-      const length = building.height * SHADOW_PER_METRE;
-      for (const part of building.parts) {
-        const corners = rectCorners(part);
-        const cast = corners.map(([s, t]): ScenePoint => [s + ds * length, t + dt * length]);
-        fillPolygon(win, ringToPixels(win, convexHull([...corners, ...cast])), scratch, full);
-      }
+  for (const building of buildings) {
+    const length = building.height * SHADOW_PER_METRE;
+    for (const part of building.parts) {
+      const corners = rectCorners(part);
+      const cast = corners.map(([s, t]): ScenePoint => [s + ds * length, t + dt * length]);
+      fillPolygon(win, ringToPixels(win, convexHull([...corners, ...cast])), scratch, full);
     }
-    for (const tree of block.trees) {
-      const length = tree.height * SHADOW_PER_METRE;
-      for (const disc of tree.discs) {
-        const [x, y] = sceneToPixel(win, disc.s + ds * length, disc.t + dt * length);
-        fillDisc(win, x, y, (disc.r * 0.95) / win.metresPerPixel, soft);
-      }
+  }
+  for (const tree of trees) {
+    const length = tree.height * SHADOW_PER_METRE;
+    for (const disc of tree.discs) {
+      const [x, y] = sceneToPixel(win, disc.s + ds * length, disc.t + dt * length);
+      fillDisc(win, x, y, (disc.r * 0.95) / win.metresPerPixel, soft);
     }
   }
   for (let p = 0; p < mask.length; p++) {

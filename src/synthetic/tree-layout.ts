@@ -6,13 +6,19 @@ import { distanceToRect } from './building-shapes.ts';
 import { createRandom, hashInts, Tag, valueNoise2, type Random } from './random.ts';
 import type { BlockFrame } from './road-network.ts';
 import type { SceneFrame } from './scene.ts';
-import type { CrownDisc, SceneBuilding, SceneTree } from './scene-objects.ts';
+import { boundsOf, type CrownDisc, type SceneBuilding, type SceneTree } from './scene-objects.ts';
 
 /** Share of buildings that get a tree overhanging one of their walls. */
 const OCCLUDED_SHARE = 0.12;
 
-function clearOfBuildings(buildings: readonly SceneBuilding[], s: number, t: number, clearance: number): boolean {
-  for (const b of buildings) for (const part of b.parts) if (distanceToRect(part, s, t) < clearance) return false;
+function clearOfBuildings(
+  buildings: readonly SceneBuilding[],
+  s: number,
+  t: number,
+  clearance: number,
+): boolean {
+  for (const b of buildings)
+    for (const part of b.parts) if (distanceToRect(part, s, t) < clearance) return false;
   return true;
 }
 
@@ -23,11 +29,24 @@ function crown(random: Random, s: number, t: number, r: number, lobes: number): 
     const d = r * random.range(0.45, 0.75);
     discs.push({ s: s + Math.cos(angle) * d, t: t + Math.sin(angle) * d, r: r * random.range(0.5, 0.75) });
   }
-  return { discs, height: 2 * r + random.range(1.5, 4), tone: random.next() };
+  const bounds = boundsOf(
+    discs.flatMap(
+      (d) =>
+        [
+          [d.s - d.r, d.t - d.r],
+          [d.s + d.r, d.t + d.r],
+        ] as const,
+    ),
+  );
+  return { discs, height: 2 * r + random.range(1.5, 4), tone: random.next(), bounds };
 }
 
 /** A tree just outside a random wall of the building, its crown reaching over the roof edge. */
-function occludingTree(random: Random, building: SceneBuilding, all: readonly SceneBuilding[]): SceneTree | undefined {
+function occludingTree(
+  random: Random,
+  building: SceneBuilding,
+  all: readonly SceneBuilding[],
+): SceneTree | undefined {
   const ring = building.ring;
   const i = random.int(0, ring.length - 1);
   const [as, at] = ring[i] ?? [0, 0];
@@ -50,7 +69,11 @@ function occludingTree(random: Random, building: SceneBuilding, all: readonly Sc
  * @param buildings - the block's buildings, already laid out
  * @returns trees in a fixed order (the order they are drawn in)
  */
-export function layoutBlockTrees(frame: SceneFrame, block: BlockFrame, buildings: readonly SceneBuilding[]): SceneTree[] {
+export function layoutBlockTrees(
+  frame: SceneFrame,
+  block: BlockFrame,
+  buildings: readonly SceneBuilding[],
+): SceneTree[] {
   const [I, J, c, r] = block.index;
   const random = createRandom(hashInts(frame.seed, Tag.crown, I, J, c * 64 + r));
   const [s0, t0, s1, t1] = block.interior;

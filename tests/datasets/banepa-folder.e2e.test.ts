@@ -81,16 +81,19 @@ describe('Banepa chip folder + OSM GeoJSON → binary dataset', () => {
     for (const entry of manifest.chips) {
       const near: Polygonal[] = geometries.filter((_, i) => bboxesIntersect(boxes[i] as never, entry.bounds));
       const { mask } = await loadChip(out, entry);
-      const { iou, labelArea } = maskLabelIoU(mask, 256, near, entry.bounds, entry.tile.z + 1);
+      const { iou, labelArea, maskArea } = maskLabelIoU(mask, 256, near, entry.bounds, entry.tile.z + 1);
       if (entry.buildings === 0) {
         expect(mask.every((v) => v === 0)).toBe(true);
+        expect(labelArea).toBeLessThan(2);
         continue;
       }
       checked++;
-      expect(labelArea).toBeGreaterThan(0);
-      if (iou < 0.9) low.push(`${entry.id} ${iou.toFixed(3)}`);
+      // A chip grazed by a few slivers (Banepa has one: 37 px of roof) has IoU ~0.9 from pixel quantization alone;
+      // there the masked area must still match the label area to a few pixels.
+      if (labelArea < 100) expect(Math.abs(maskArea - labelArea), entry.id).toBeLessThan(8);
+      else if (iou < 0.9) low.push(`${entry.id} ${iou.toFixed(3)}`);
     }
-    expect(checked).toBeGreaterThan(150);
+    expect(checked).toBeGreaterThan(180);
     expect(low).toEqual([]);
   });
 
@@ -180,19 +183,18 @@ describe('Banepa options', () => {
     if (!entry) throw new Error('no chip with buildings');
     const before = (await loadChip(out, entry)).mask;
     const after = (await loadChip(path.join(work, 'shifted'), entry)).mask;
-    // 3 m east at ~0.138 m/px (z20 pixels at 27.6°N) is ~22 px: the mask's centre of mass moves by that much.
-    const centreX = (m: Uint8Array): number => {
-      let sum = 0;
-      let n = 0;
-      m.forEach((v, p) => {
-        if (v) {
-          sum += p % 256;
-          n++;
-        }
-      });
-      return sum / n;
+    // 3 m (EPSG:3857) east is 20.1 px of a z20 chip (0.149 m/px): the best-matching shift of the mask is ~20 px.
+    const agreement = (dx: number): number => {
+      let same = 0;
+      for (let y = 0; y < 256; y++)
+        for (let x = Math.max(0, dx); x < Math.min(256, 256 + dx); x++)
+          if (after[y * 256 + x] === before[y * 256 + x - dx]) same++;
+      return same / (256 * (256 - Math.abs(dx)));
     };
-    expect(centreX(after) - centreX(before)).toBeGreaterThan(10);
+    let best = 0;
+    for (let dx = -30; dx <= 30; dx++) if (agreement(dx) > agreement(best)) best = dx;
+    expect(best).toBeGreaterThanOrEqual(19);
+    expect(best).toBeLessThanOrEqual(21);
   });
 
   it('replaces an earlier dataset in the same folder, but refuses a folder of other files', async () => {

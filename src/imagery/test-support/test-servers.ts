@@ -11,7 +11,9 @@ export type TestServer = { url: string; requests: string[]; close(): Promise<voi
  * Starts an HTTP server on 127.0.0.1 with a free port.
  * @param handler - answers each request
  */
-export async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+export async function startServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<TestServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? '');

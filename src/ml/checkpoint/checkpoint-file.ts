@@ -26,7 +26,7 @@ export async function writeCheckpoint(path: string, content: CheckpointContent):
     try {
       let position = 0;
       for (const chunk of [layout.header, ...layout.chunks]) {
-        for (let done = 0; done < chunk.length; ) {
+        for (let done = 0; done < chunk.length;) {
           const { bytesWritten } = await handle.write(chunk, done, chunk.length - done, position);
           done += bytesWritten;
           position += bytesWritten;
@@ -38,7 +38,7 @@ export async function writeCheckpoint(path: string, content: CheckpointContent):
     }
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new AppError('INTERNAL_ERROR', `cannot write checkpoint ${path}: ${(error as Error).message}`);
   }
 }

@@ -14,7 +14,16 @@ export const CHECKPOINT_FORMAT = 'fair-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 /** Prefix of optimiser-state tensors: `optim.m.<param>`, `optim.v.<param>`, `optim.momentum.<param>`. */
 export const OPTIMIZER_PREFIX = 'optim.';
-const RESERVED = ['format', 'format_version', 'architecture', 'optimizer', 'epoch', 'step', 'best_metric', 'created_at'];
+const RESERVED = [
+  'format',
+  'format_version',
+  'architecture',
+  'optimizer',
+  'epoch',
+  'step',
+  'best_metric',
+  'created_at',
+];
 
 /**
  * The model the tensors belong to, enough to rebuild it without other files: the architecture name, class count,
@@ -24,7 +33,7 @@ export type CheckpointArchitecture = {
   name: string;
   classes: number;
   inputSize: number;
-  normalization: { mean: number[]; std: number[] };
+  normalization: { readonly mean: readonly number[]; readonly std: readonly number[] };
   [field: string]: unknown;
 };
 
@@ -73,7 +82,8 @@ export function checkpointLayout(content: CheckpointContent): SafetensorsLayout 
     invalid(`checkpoint bestMetric ${metadata.bestMetric} must be a finite number`);
   const all = new Map<string, CheckpointTensor>();
   for (const [name, tensor] of tensors) {
-    if (name.startsWith(OPTIMIZER_PREFIX)) invalid(`parameter name ${name} must not start with ${OPTIMIZER_PREFIX}`);
+    if (name.startsWith(OPTIMIZER_PREFIX))
+      invalid(`parameter name ${name} must not start with ${OPTIMIZER_PREFIX}`);
     all.set(name, tensor);
   }
   const meta: Record<string, string> = {};
@@ -120,12 +130,16 @@ export function serializeCheckpoint(content: CheckpointContent): Uint8Array {
 export function parseCheckpoint(bytes: Uint8Array, source: string): LoadedCheckpoint {
   const { tensors: all, metadata: meta } = decodeSafetensors(bytes, source);
   if (meta['format'] !== CHECKPOINT_FORMAT)
-    invalid(`${source} is a safetensors file but not a fAIr checkpoint (__metadata__.format is not ${CHECKPOINT_FORMAT})`);
+    invalid(
+      `${source} is a safetensors file but not a fAIr checkpoint (__metadata__.format is not ${CHECKPOINT_FORMAT})`,
+    );
   const version = Number(meta['format_version']);
   if (!Number.isSafeInteger(version) || version < 1)
     invalid(`${source}: format_version ${JSON.stringify(meta['format_version'])} is not a version number`);
   if (version > CHECKPOINT_FORMAT_VERSION)
-    invalid(`${source} has checkpoint format_version ${version}; this fAIr reads up to ${CHECKPOINT_FORMAT_VERSION}`);
+    invalid(
+      `${source} has checkpoint format_version ${version}; this fAIr reads up to ${CHECKPOINT_FORMAT_VERSION}`,
+    );
   const architecture = parseJson(meta['architecture'], 'architecture', source);
   checkArchitecture(architecture, source);
   const tensors = new Map<string, CheckpointTensor>();
@@ -138,7 +152,8 @@ export function parseCheckpoint(bytes: Uint8Array, source: string): LoadedCheckp
   const extra: Record<string, string> = {};
   for (const [key, value] of Object.entries(meta)) if (!RESERVED.includes(key)) extra[key] = value;
   const bestMetric = meta['best_metric'] === undefined ? undefined : Number(meta['best_metric']);
-  if (bestMetric !== undefined && !Number.isFinite(bestMetric)) invalid(`${source}: best_metric is not a number`);
+  if (bestMetric !== undefined && !Number.isFinite(bestMetric))
+    invalid(`${source}: best_metric is not a number`);
   return {
     tensors,
     formatVersion: version,
@@ -169,12 +184,14 @@ function readOptimizer(
   source: string,
 ): OptimizerState | undefined {
   if (header === undefined || header === 'none') {
-    if (buffers.size > 0) invalid(`${source} has optimizer tensors but its optimizer metadata is ${header ?? 'absent'}`);
+    if (buffers.size > 0)
+      invalid(`${source} has optimizer tensors but its optimizer metadata is ${header ?? 'absent'}`);
     return undefined;
   }
   const parsed = parseJson(header, 'optimizer', source);
   const { kind, options, stepCount, paramSteps } = parsed;
-  if (kind !== 'adam' && kind !== 'sgd') return invalid(`${source}: optimizer kind ${String(kind)} is not adam or sgd`);
+  if (kind !== 'adam' && kind !== 'sgd')
+    return invalid(`${source}: optimizer kind ${String(kind)} is not adam or sgd`);
   if (!isRecord(options) || !isRecord(paramSteps) || typeof stepCount !== 'number')
     return invalid(`${source}: optimizer metadata lacks options, stepCount or paramSteps`);
   return {
@@ -189,8 +206,10 @@ function readOptimizer(
 function checkArchitecture(value: unknown, source: string): asserts value is CheckpointArchitecture {
   if (!isRecord(value)) return invalid(`${source}: architecture is not an object`);
   const { name, classes, inputSize, normalization } = value;
-  if (typeof name !== 'string' || name === '') invalid(`${source}: architecture.name must be a non-empty string`);
-  if (!Number.isSafeInteger(classes) || (classes as number) < 1) invalid(`${source}: architecture.classes must be an integer >= 1`);
+  if (typeof name !== 'string' || name === '')
+    invalid(`${source}: architecture.name must be a non-empty string`);
+  if (!Number.isSafeInteger(classes) || (classes as number) < 1)
+    invalid(`${source}: architecture.classes must be an integer >= 1`);
   if (!Number.isSafeInteger(inputSize) || (inputSize as number) < 1)
     invalid(`${source}: architecture.inputSize must be an integer >= 1`);
   const ok =

@@ -35,7 +35,8 @@ export function compareParameters(
     wanted.add(name);
     const found = tensors.get(name);
     if (found === undefined) result.missing.push(name);
-    else if (!sameShape(found.shape, shape)) result.mismatched.push({ name, expected: [...shape], found: [...found.shape] });
+    else if (!sameShape(found.shape, shape))
+      result.mismatched.push({ name, expected: [...shape], found: [...found.shape] });
   }
   result.unexpected = [...tensors.keys()].filter((name) => !wanted.has(name)).sort();
   return result;
@@ -53,19 +54,29 @@ export function compareParameters(
  * checkCompatible(await readCheckpoint(path), model.parameters, { architecture: { name: 'unet-s', classes: 4 } });
  */
 export function checkCompatible(
-  checkpoint: { tensors: ReadonlyMap<string, CheckpointTensor>; metadata: { architecture: CheckpointArchitecture } },
+  checkpoint: {
+    tensors: ReadonlyMap<string, CheckpointTensor>;
+    metadata: { architecture: CheckpointArchitecture };
+  },
   expected: readonly ParameterSpec[],
-  options: { architecture?: Partial<Pick<CheckpointArchitecture, 'name' | 'classes' | 'inputSize'>>; allowUnexpected?: boolean } = {},
+  options: {
+    architecture?: Partial<Pick<CheckpointArchitecture, 'name' | 'classes' | 'inputSize'>>;
+    allowUnexpected?: boolean;
+  } = {},
 ): void {
   const stored = checkpoint.metadata.architecture;
   for (const [field, value] of Object.entries(options.architecture ?? {})) {
     if (value !== undefined && stored[field] !== value)
-      invalid(`checkpoint architecture ${field} is ${JSON.stringify(stored[field])}, expected ${JSON.stringify(value)}`);
+      invalid(
+        `checkpoint architecture ${field} is ${JSON.stringify(stored[field])}, expected ${JSON.stringify(value)}`,
+      );
   }
   const { missing, mismatched, unexpected } = compareParameters(checkpoint.tensors, expected);
   const firstMismatch = mismatched[0];
   const firstMissingIndex = missing.length > 0 ? expected.findIndex((p) => p.name === missing[0]) : Infinity;
-  const firstMismatchIndex = firstMismatch ? expected.findIndex((p) => p.name === firstMismatch.name) : Infinity;
+  const firstMismatchIndex = firstMismatch
+    ? expected.findIndex((p) => p.name === firstMismatch.name)
+    : Infinity;
   if (firstMissingIndex < firstMismatchIndex)
     invalid(`checkpoint lacks parameter ${missing[0]} (${missing.length} missing of ${expected.length})`);
   if (firstMismatch !== undefined)
@@ -73,7 +84,9 @@ export function checkCompatible(
       `checkpoint parameter ${firstMismatch.name} has shape [${firstMismatch.found.join(', ')}], expected [${firstMismatch.expected.join(', ')}]`,
     );
   if (!options.allowUnexpected && unexpected.length > 0)
-    invalid(`checkpoint holds tensor ${unexpected[0]} that the model does not have (${unexpected.length} unexpected)`);
+    invalid(
+      `checkpoint holds tensor ${unexpected[0]} that the model does not have (${unexpected.length} unexpected)`,
+    );
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

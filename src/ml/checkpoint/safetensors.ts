@@ -88,10 +88,12 @@ export function concatLayout(layout: SafetensorsLayout): Uint8Array {
  *   not a safetensors header, an offset is out of range, tensors overlap or leave gaps, or a dtype is not F32
  */
 export function decodeSafetensors(bytes: Uint8Array, source: string): SafetensorsContent {
-  if (bytes.length < 8) invalid(`${source} is not a checkpoint: ${bytes.length} bytes, too short for a safetensors header`);
+  if (bytes.length < 8)
+    invalid(`${source} is not a checkpoint: ${bytes.length} bytes, too short for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
-  if (declared > BigInt(MAX_HEADER_BYTES)) invalid(`${source} is not a checkpoint: header length ${declared} is implausible`);
+  if (declared > BigInt(MAX_HEADER_BYTES))
+    invalid(`${source} is not a checkpoint: header length ${declared} is implausible`);
   const headerLength = Number(declared);
   if (8 + headerLength > bytes.length)
     invalid(`${source} is truncated: header of ${headerLength} bytes but only ${bytes.length - 8} follow`);
@@ -104,11 +106,14 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
     .sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   for (const e of entries) {
-    if (e.begin !== expected) invalid(`${source}: tensor ${e.name} starts at byte ${e.begin}, expected ${expected} (overlap or gap)`);
+    if (e.begin !== expected)
+      invalid(`${source}: tensor ${e.name} starts at byte ${e.begin}, expected ${expected} (overlap or gap)`);
     expected = e.end;
   }
   if (expected !== data.length)
-    invalid(`${source}: ${data.length - expected} bytes after the last tensor are not described by the header`);
+    invalid(
+      `${source}: ${data.length - expected} bytes after the last tensor are not described by the header`,
+    );
   const tensors = new Map<string, CheckpointTensor>();
   for (const e of entries) tensors.set(e.name, { data: floatsFrom(data, e.begin, e.end), shape: e.shape });
   return { tensors, metadata };
@@ -146,18 +151,30 @@ function readMetadata(value: unknown, source: string): Record<string, string> {
 function readEntry(name: string, entry: unknown, dataLength: number, source: string): Entry {
   if (!isRecord(entry)) return invalid(`${source}: header entry ${name} is not an object`);
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (dtype !== 'F32') invalid(`${source}: tensor ${name} has dtype ${String(dtype)}; fAIr checkpoints hold F32 only`);
+  if (dtype === undefined || shape === undefined || offsets === undefined)
+    invalid(`${source}: header entry ${name} is not a tensor (needs dtype, shape and data_offsets)`);
+  if (dtype !== 'F32')
+    invalid(`${source}: tensor ${name} has dtype ${String(dtype)}; fAIr checkpoints hold F32 only`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
     invalid(`${source}: tensor ${name} has shape ${JSON.stringify(shape)}, not a list of sizes`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0))
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
+  )
     invalid(`${source}: tensor ${name} has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
   const [begin, end] = offsets as [number, number];
-  if (begin > end) invalid(`${source}: tensor ${name} has data_offsets [${begin}, ${end}] with begin after end`);
+  if (begin > end)
+    invalid(`${source}: tensor ${name} has data_offsets [${begin}, ${end}] with begin after end`);
   if (end > dataLength)
-    invalid(`${source} is truncated or corrupt: tensor ${name} ends at data byte ${end} but the data has ${dataLength}`);
+    invalid(
+      `${source} is truncated or corrupt: tensor ${name} ends at data byte ${end} but the data has ${dataLength}`,
+    );
   const count = (shape as number[]).reduce((a, b) => a * b, 1);
   if (count * 4 !== end - begin)
-    invalid(`${source}: tensor ${name} of shape [${shape.join(', ')}] needs ${count * 4} bytes, offsets give ${end - begin}`);
+    invalid(
+      `${source}: tensor ${name} of shape [${shape.join(', ')}] needs ${count * 4} bytes, offsets give ${end - begin}`,
+    );
   return { name, shape: [...(shape as number[])], begin, end };
 }
 
@@ -168,7 +185,9 @@ function checkTensor(name: string, tensor: CheckpointTensor): void {
     invalid(`tensor ${name} has shape ${JSON.stringify(tensor.shape)}, not a list of sizes`);
   const count = tensor.shape.reduce((a, b) => a * b, 1);
   if (count !== tensor.data.length)
-    invalid(`tensor ${name} has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] holds ${count}`);
+    invalid(
+      `tensor ${name} has ${tensor.data.length} values but shape [${tensor.shape.join(', ')}] holds ${count}`,
+    );
 }
 
 function tensorBytes(data: Float32Array): Uint8Array {

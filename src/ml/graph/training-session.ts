@@ -90,7 +90,7 @@ export async function createTrainingSession(
         if (data === undefined) invalid(`input ${name} has no value`);
         tensors[name] = new ort.Tensor('float32', data, shapeFor(name, shapes.get(name) ?? [data.length], data.length));
       }
-      const result = await session.run(tensors, outputs === undefined ? undefined : [...outputs]);
+      const result = outputs === undefined ? await session.run(tensors) : await session.run(tensors, [...outputs]);
       const out = new Map<string, Float32Array>();
       for (const [name, tensor] of Object.entries(result)) out.set(name, tensor.data as Float32Array);
       return out;

@@ -97,11 +97,16 @@ export function instanceAreas(image: LabelImage): Int32Array {
  * @returns width and height
  * @throws AppError INVALID_PARAMETER_VALUE when the sizes are not positive integers or do not match `length`
  */
-export function rasterSize(size: RasterSize, length: number, what: string): { width: number; height: number } {
+export function rasterSize(
+  size: RasterSize,
+  length: number,
+  what: string,
+): { width: number; height: number } {
   const { width, height } = typeof size === 'number' ? { width: size, height: size } : size;
   if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width <= 0 || height <= 0)
     invalid(`raster size ${width}x${height} must be positive integers`);
-  if (width * height !== length) invalid(`${what} has ${length} pixels; ${width}x${height} needs ${width * height}`);
+  if (width * height !== length)
+    invalid(`${what} has ${length} pixels; ${width}x${height} needs ${width * height}`);
   return { width, height };
 }
 

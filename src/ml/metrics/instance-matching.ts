@@ -47,7 +47,8 @@ export function matchInstances(
   const candidates: OverlapPair[] = [];
   for (const pair of pairs) {
     const { pred, truth, iou } = pair;
-    if (!Number.isInteger(pred) || pred < 0 || pred >= predCount) invalid(`pair predicted index ${pred} is outside 0..${predCount - 1}`);
+    if (!Number.isInteger(pred) || pred < 0 || pred >= predCount)
+      invalid(`pair predicted index ${pred} is outside 0..${predCount - 1}`);
     if (!Number.isInteger(truth) || truth < 0 || truth >= truthCount)
       invalid(`pair reference index ${truth} is outside 0..${truthCount - 1}`);
     if (!(iou >= 0 && iou <= 1)) invalid(`pair ${pred}/${truth} has IoU ${iou} outside [0, 1]`);
@@ -118,7 +119,12 @@ export function objectMetrics(
   truth: LabelImage,
   options: { iouThreshold?: number } = {},
 ): ObjectMetricsResult {
-  const { tp, fp, fn } = matchInstances(labelOverlaps(pred, truth), pred.count, truth.count, options.iouThreshold);
+  const { tp, fp, fn } = matchInstances(
+    labelOverlaps(pred, truth),
+    pred.count,
+    truth.count,
+    options.iouThreshold,
+  );
   return objectScores({ tp, fp, fn });
 }
 

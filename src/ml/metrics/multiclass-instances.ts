@@ -52,11 +52,16 @@ export function instancesFromMulticlass(
   const growPx = options.growPx ?? 2;
   if (!Number.isSafeInteger(growPx) || growPx < 0) invalid(`growPx ${growPx} must be an integer >= 0`);
   const minSeedArea = options.minSeedArea ?? 1;
-  if (!Number.isSafeInteger(minSeedArea) || minSeedArea < 1) invalid(`minSeedArea ${minSeedArea} must be an integer >= 1`);
-  const seeds = labelComponents(classMap, { width, height }, {
-    positive: options.seedClasses ?? MULTICLASS.footprint,
-    connectivity: options.connectivity ?? 4,
-  });
+  if (!Number.isSafeInteger(minSeedArea) || minSeedArea < 1)
+    invalid(`minSeedArea ${minSeedArea} must be an integer >= 1`);
+  const seeds = labelComponents(
+    classMap,
+    { width, height },
+    {
+      positive: options.seedClasses ?? MULTICLASS.footprint,
+      connectivity: options.connectivity ?? 4,
+    },
+  );
   const kept = minSeedArea > 1 ? dropSmall(seeds, minSeedArea) : seeds;
   growInPlace(kept, classMap, positiveTable(options.growInto), growPx);
   return kept;

@@ -49,7 +49,8 @@ export function createPixelMetrics(options: { positive?: PositiveClasses } = {})
   const counts: PixelCounts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   return {
     add(pred, truth) {
-      if (pred.length !== truth.length) invalid(`prediction has ${pred.length} pixels but the reference has ${truth.length}`);
+      if (pred.length !== truth.length)
+        invalid(`prediction has ${pred.length} pixels but the reference has ${truth.length}`);
       let tp = 0;
       let fp = 0;
       let fn = 0;

@@ -8,9 +8,10 @@ export type ModelName = 'unet-s' | 'unet-m';
 export const MODEL_NAMES: readonly ModelName[] = ['unet-s', 'unet-m'];
 
 /**
- * Input normalisation applied *inside* every graph (training, eval and export): x' = (x·scale − mean[c]) / std[c].
- * The constants are the ImageNet RGB statistics, so pretrained encoders fit later; `scale` 1/255 maps raw pixels to
- * [0, 1]. Callers therefore feed raw RGB values 0–255 as float32 and must not normalise again.
+ * Input normalisation every caller applies *before* the graphs (trainer, predictor, browser):
+ * x' = (x·scale − mean[c]) / std[c] on raw RGB 0–255, i.e. `imageToChw(rgb, size, spec.normalization)` of ml/train.
+ * The constants are the ImageNet RGB statistics (so pretrained encoders fit later); `scale` 1/255 maps raw pixels
+ * to [0, 1]. The graphs take the normalised float32 values; the MLM facts publish the same step as z-score scaling.
  */
 export const IMAGENET_NORMALIZATION = {
   scale: 1 / 255,
@@ -26,7 +27,7 @@ export type ModelSpec = {
   readonly classes: number;
   /** Square input size in pixels (default 256). */
   readonly inputSize: number;
-  /** Per-channel mean and std applied after `inputScale`, inside the graph. */
+  /** Per-channel mean and std applied after `inputScale`, by the caller before the graph. */
   readonly normalization: { readonly mean: [number, number, number]; readonly std: [number, number, number] };
   /** Factor applied to raw pixel values before the mean/std step (1/255). */
   readonly inputScale: number;

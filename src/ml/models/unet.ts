@@ -33,11 +33,7 @@ export function declareUnet(spec: ModelSpec): Network {
   const { widths } = spec;
   const levels = widths.length;
   net.encoder = true;
-  let x = net.normalize(net.input, {
-    scale: spec.inputScale,
-    mean: spec.normalization.mean,
-    std: spec.normalization.std,
-  });
+  let x = net.input;
   const skips: TensorHandle[] = [];
   for (let level = 1; level <= levels; level++) {
     x = convBlock(net, `enc${level}`, x, widths[level - 1] as number);

@@ -52,7 +52,7 @@ describe('dihedral transforms', () => {
 
   it('returns to the start after four quarter turns', () => {
     const image = Float32Array.from({ length: 3 * S * S }, (_, i) => i);
-    let out = image;
+    let out: Float32Array = image;
     for (let k = 0; k < 4; k++) out = transformImage(out, S, { quarterTurns: 1, mirror: false });
     expect(out).toEqual(image);
   });
@@ -71,7 +71,10 @@ describe('augmentSample', () => {
     const mask = Uint8Array.from({ length: size * size }, (_, i) => (i * 7) % 4);
     const image = new Float32Array(3 * size * size);
     image.set(mask, 0);
-    image.set(Float32Array.from({ length: size * size }, (_, i) => i / (size * size)), size * size);
+    image.set(
+      Float32Array.from({ length: size * size }, (_, i) => i / (size * size)),
+      size * size,
+    );
     return { image, mask };
   }
 
@@ -131,7 +134,9 @@ describe('augmentSample', () => {
     const { image, mask } = aligned(4);
     expect(() => augmentSample(image, mask.subarray(1), 4, createRng(1))).toThrow(/mask has 15 values/);
     expect(() => augmentSample(image, mask, 4, createRng(1), { brightness: 2 })).toThrow(/brightness/);
-    expect(() => augmentSample(new Float32Array(4 * 16), mask, 4, createRng(1), { contrast: 0.5 })).toThrow(/3 channels/);
+    expect(() => augmentSample(new Float32Array(4 * 16), mask, 4, createRng(1), { contrast: 0.5 })).toThrow(
+      /3 channels/,
+    );
     expect(() => augmentSample(new Float32Array(17), mask, 4, createRng(1))).toThrow(AppError);
   });
 });

@@ -62,7 +62,8 @@ export function augmentSample(
 ): AugmentedSample {
   checkSize(size);
   const channels = channelsOf(image, size);
-  if (mask.length !== size * size) invalid(`mask has ${mask.length} values; a ${size}x${size} chip needs ${size * size}`);
+  if (mask.length !== size * size)
+    invalid(`mask has ${mask.length} values; a ${size}x${size} chip needs ${size * size}`);
   const brightness = jitterAmount('brightness', options.brightness);
   const contrast = jitterAmount('contrast', options.contrast);
   const normalization = options.normalization ?? unitNormalization;
@@ -76,7 +77,13 @@ export function augmentSample(
     if (channels !== 3) invalid(`brightness/contrast jitter needs 3 channels, the image has ${channels}`);
     jitterInPlace(outImage, size, normalization, brightnessFactor, contrastFactor);
   }
-  return { image: outImage, mask: transformMask(mask, size, transform), transform, brightnessFactor, contrastFactor };
+  return {
+    image: outImage,
+    mask: transformMask(mask, size, transform),
+    transform,
+    brightnessFactor,
+    contrastFactor,
+  };
 }
 
 /**
@@ -112,7 +119,8 @@ export function transformImage(
  */
 export function transformMask(mask: Uint8Array, size: number, transform: DihedralTransform): Uint8Array {
   checkSize(size);
-  if (mask.length !== size * size) invalid(`mask has ${mask.length} values; a ${size}x${size} chip needs ${size * size}`);
+  if (mask.length !== size * size)
+    invalid(`mask has ${mask.length} values; a ${size}x${size} chip needs ${size * size}`);
   const out = new Uint8Array(mask.length);
   permutePlane(mask, out, 0, size, transform);
   return out;
@@ -125,7 +133,10 @@ export function transformMask(mask: Uint8Array, size: number, transform: Dihedra
  */
 export function invertTransform(transform: DihedralTransform): DihedralTransform {
   if (transform.mirror) return { ...transform };
-  return { quarterTurns: ((4 - transform.quarterTurns) % 4) as DihedralTransform['quarterTurns'], mirror: false };
+  return {
+    quarterTurns: ((4 - transform.quarterTurns) % 4) as DihedralTransform['quarterTurns'],
+    mirror: false,
+  };
 }
 
 /** All eight symmetries of the square, identity first. */

@@ -29,7 +29,9 @@ describe('class weights', () => {
 
   it('gives an absent class the largest weight and honours maxWeight', () => {
     expect(rounded(inverseSqrtFrequencyWeights([0.64, 0.36, 0, 0.04]))).toEqual([1, 1.333333, 4, 4]);
-    expect(rounded(inverseSqrtFrequencyWeights([0.64, 0.36, 0, 0.04], { maxWeight: 2 }))).toEqual([1, 1.333333, 2, 2]);
+    expect(rounded(inverseSqrtFrequencyWeights([0.64, 0.36, 0, 0.04], { maxWeight: 2 }))).toEqual([
+      1, 1.333333, 2, 2,
+    ]);
   });
 
   it('weighs positives of a binary loss against all non-background classes', () => {

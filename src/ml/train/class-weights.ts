@@ -12,7 +12,8 @@ import { invalid } from '../../shared/index.ts';
  * @throws AppError INVALID_PARAMETER_VALUE when there are no pixels or a mask holds a value >= `classes`
  */
 export function classFrequencies(masks: Iterable<Uint8Array>, classes: number): number[] {
-  if (!Number.isSafeInteger(classes) || classes < 2 || classes > 256) invalid(`classes ${classes} must be in 2..256`);
+  if (!Number.isSafeInteger(classes) || classes < 2 || classes > 256)
+    invalid(`classes ${classes} must be in 2..256`);
   const counts = new Float64Array(256);
   let maskIndex = 0;
   for (const mask of masks) {
@@ -22,7 +23,8 @@ export function classFrequencies(masks: Iterable<Uint8Array>, classes: number): 
       local[v] = (local[v] as number) + 1;
     }
     for (let v = classes; v < 256; v++) {
-      if ((local[v] ?? 0) > 0) invalid(`mask ${maskIndex} holds class value ${v}, but there are ${classes} classes`);
+      if ((local[v] ?? 0) > 0)
+        invalid(`mask ${maskIndex} holds class value ${v}, but there are ${classes} classes`);
     }
     for (let v = 0; v < classes; v++) counts[v] = (counts[v] ?? 0) + (local[v] ?? 0);
     maskIndex++;
@@ -43,7 +45,10 @@ export function classFrequencies(masks: Iterable<Uint8Array>, classes: number): 
  * @throws AppError INVALID_PARAMETER_VALUE on fewer than 2 classes, a negative or non-finite frequency, or an absent
  *   background
  */
-export function inverseSqrtFrequencyWeights(frequencies: readonly number[], options: { maxWeight?: number } = {}): number[] {
+export function inverseSqrtFrequencyWeights(
+  frequencies: readonly number[],
+  options: { maxWeight?: number } = {},
+): number[] {
   checkFrequencies(frequencies);
   const background = frequencies[0] as number;
   if (background === 0) invalid('class weights need background (class 0) pixels; its frequency is 0');

@@ -28,7 +28,8 @@ export function gradientNorm(grads: Map<string, Float32Array>): number {
  * @throws AppError INVALID_PARAMETER_VALUE when `maxNorm` is not a positive finite number
  */
 export function clipGradientsByNorm(grads: Map<string, Float32Array>, maxNorm: number): number {
-  if (!(Number.isFinite(maxNorm) && maxNorm > 0)) invalid(`gradient maxNorm ${maxNorm} must be a positive number`);
+  if (!(Number.isFinite(maxNorm) && maxNorm > 0))
+    invalid(`gradient maxNorm ${maxNorm} must be a positive number`);
   const norm = gradientNorm(grads);
   if (!Number.isFinite(norm) || norm <= maxNorm) return norm;
   const scale = maxNorm / (norm + 1e-6);

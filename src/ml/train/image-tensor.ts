@@ -22,7 +22,8 @@ export function imageToChw(rgb: Uint8Array, size: number, normalization: Normali
   checkNormalization(normalization);
   const plane = size * size;
   const channels = rgb.length === plane * 3 ? 3 : rgb.length === plane * 4 ? 4 : 0;
-  if (channels === 0) invalid(`image has ${rgb.length} bytes; ${size}x${size} RGB needs ${plane * 3} (or ${plane * 4} RGBA)`);
+  if (channels === 0)
+    invalid(`image has ${rgb.length} bytes; ${size}x${size} RGB needs ${plane * 3} (or ${plane * 4} RGBA)`);
   const out = new Float32Array(plane * 3);
   for (let c = 0; c < 3; c++) {
     const scale = 1 / (255 * (normalization.std[c] as number));
@@ -39,7 +40,8 @@ export function imageToChw(rgb: Uint8Array, size: number, normalization: Normali
  */
 export function checkNormalization(normalization: Normalization): void {
   const { mean, std } = normalization;
-  if (mean.length !== 3 || !mean.every(Number.isFinite)) invalid(`normalization mean ${JSON.stringify(mean)} needs 3 finite numbers`);
+  if (mean.length !== 3 || !mean.every(Number.isFinite))
+    invalid(`normalization mean ${JSON.stringify(mean)} needs 3 finite numbers`);
   if (std.length !== 3 || !std.every((s) => Number.isFinite(s) && s > 0))
     invalid(`normalization std ${JSON.stringify(std)} needs 3 positive numbers`);
 }

@@ -60,7 +60,9 @@ describe('createAdam', () => {
     expect(() => createAdam({ beta1: 1 })).toThrow(/beta1/);
     expect(() => createAdam({ eps: 0 })).toThrow(AppError);
     const adam = createAdam();
-    expect(() => adam.step(one(1), new Map([['x', Float32Array.of(1)]]), 0.1)).toThrow(/gradient x has no matching parameter/);
+    expect(() => adam.step(one(1), new Map([['x', Float32Array.of(1)]]), 0.1)).toThrow(
+      /gradient x has no matching parameter/,
+    );
     expect(() => adam.step(one(1), new Map([['w', Float32Array.of(1, 2)]]), 0.1)).toThrow(/2 values/);
     expect(() => adam.step(one(1), one(1), Number.NaN)).toThrow(/learning rate/);
   });
@@ -161,7 +163,9 @@ describe('optimizer state', () => {
     const adam = createAdam();
     adam.step(one(1), one(1), 0.1);
     const bigger = new Map([['w', Float32Array.of(1, 2)]]);
-    expect(() => adam.step(bigger, new Map([['w', Float32Array.of(1, 1)]]), 0.1)).toThrow(/buffer m.w has 1 values/);
+    expect(() => adam.step(bigger, new Map([['w', Float32Array.of(1, 1)]]), 0.1)).toThrow(
+      /buffer m.w has 1 values/,
+    );
   });
 
   it('changes nothing when a step is rejected', () => {

@@ -248,7 +248,8 @@ function createSlots(kind: OptimizerState['kind'], options: OptimizerState['opti
 }
 
 function checkState(kind: OptimizerState['kind'], state: OptimizerState): void {
-  if (state.kind !== kind) invalid(`optimizer state of kind ${String(state.kind)} cannot be loaded into ${kind}`);
+  if (state.kind !== kind)
+    invalid(`optimizer state of kind ${String(state.kind)} cannot be loaded into ${kind}`);
   if (!Number.isSafeInteger(state.stepCount) || state.stepCount < 0)
     invalid(`optimizer state stepCount ${state.stepCount} is not a non-negative integer`);
   for (const [name, t] of Object.entries(state.paramSteps)) {
@@ -273,13 +274,15 @@ function checkStep(
   for (const [name, g] of grads) {
     const p = params.get(name);
     if (p === undefined) return invalid(`gradient ${name} has no matching parameter`);
-    if (p.length !== g.length) invalid(`gradient ${name} has ${g.length} values but the parameter has ${p.length}`);
+    if (p.length !== g.length)
+      invalid(`gradient ${name} has ${g.length} values but the parameter has ${p.length}`);
     for (const prefix of prefixes) slots.checkBuffer(`${prefix}${name}`, p.length);
   }
 }
 
 function checkRange(what: string, value: number, min: number, maxExclusive: number): void {
-  if (!(value >= min && value < maxExclusive)) invalid(`${what} ${value} must be in [${min}, ${maxExclusive})`);
+  if (!(value >= min && value < maxExclusive))
+    invalid(`${what} ${value} must be in [${min}, ${maxExclusive})`);
 }
 
 function checkNonNegative(what: string, value: number): void {

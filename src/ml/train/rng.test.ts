@@ -52,7 +52,9 @@ describe('createRng', () => {
     const rng = createRng(11);
     for (let i = 0; i < 17; i++) rng.next();
     const resumed = restoreRng(rng.state());
-    expect(Array.from({ length: 20 }, () => resumed.next())).toEqual(Array.from({ length: 20 }, () => rng.next()));
+    expect(Array.from({ length: 20 }, () => resumed.next())).toEqual(
+      Array.from({ length: 20 }, () => rng.next()),
+    );
   });
 
   it('rejects seeds and states it cannot use', () => {

@@ -54,7 +54,8 @@ export function createRng(seed: number): Rng {
  */
 export function restoreRng(state: readonly number[]): Rng {
   const ok = state.length === 4 && state.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32);
-  if (!ok || !state.some((w) => w !== 0)) invalid(`rng state ${JSON.stringify(state)} is not four 32-bit words`);
+  if (!ok || !state.some((w) => w !== 0))
+    invalid(`rng state ${JSON.stringify(state)} is not four 32-bit words`);
   return generatorFrom([state[0] ?? 0, state[1] ?? 0, state[2] ?? 0, state[3] ?? 0]);
 }
 

@@ -3,7 +3,8 @@ import { AppError } from '../../shared/index.ts';
 import { learningRateAt, parseLrSchedule } from './schedules.ts';
 import type { LrSchedule } from './schedules.ts';
 
-const at = (schedule: LrSchedule, step: number, total = 100): number => learningRateAt(schedule, 0.1, step, total);
+const at = (schedule: LrSchedule, step: number, total = 100): number =>
+  learningRateAt(schedule, 0.1, step, total);
 
 describe('learningRateAt', () => {
   it('keeps a constant rate', () => {

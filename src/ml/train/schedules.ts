@@ -64,11 +64,18 @@ export function parseLrSchedule(value: unknown): LrSchedule {
  * @example
  * learningRateAt({ kind: 'cosine', warmupSteps: 100 }, 1e-3, 0, 1000); // 1e-5
  */
-export function learningRateAt(schedule: LrSchedule, baseLr: number, step: number, totalSteps: number): number {
+export function learningRateAt(
+  schedule: LrSchedule,
+  baseLr: number,
+  step: number,
+  totalSteps: number,
+): number {
   const s = parseLrSchedule(schedule);
-  if (!(Number.isFinite(baseLr) && baseLr >= 0)) invalid(`base learning rate ${baseLr} must be a finite number >= 0`);
+  if (!(Number.isFinite(baseLr) && baseLr >= 0))
+    invalid(`base learning rate ${baseLr} must be a finite number >= 0`);
   if (!Number.isSafeInteger(step) || step < 0) invalid(`step ${step} must be an integer >= 0`);
-  if (!Number.isSafeInteger(totalSteps) || totalSteps < 1) invalid(`totalSteps ${totalSteps} must be an integer >= 1`);
+  if (!Number.isSafeInteger(totalSteps) || totalSteps < 1)
+    invalid(`totalSteps ${totalSteps} must be an integer >= 1`);
   const warm = s.warmupSteps ?? 0;
   if (step < warm) return (baseLr * (step + 1)) / warm;
   const after = step - warm;

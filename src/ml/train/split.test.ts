@@ -9,9 +9,10 @@ type Chip = { file: string; tile: { x: number; y: number; z: number } };
 
 const banepa = resolve(import.meta.dirname, '../../..', '../shared/data/banepa/train/oam');
 /** The 48 real Banepa training chips (z19, x 386690..386695, y 220241..220248). */
-const chips: Chip[] = readdirSync(banepa)
-  .map((file) => ({ file, tile: parseChipName(file) }))
-  .filter((c): c is Chip => c.tile !== undefined);
+const chips: Chip[] = readdirSync(banepa).flatMap((file) => {
+  const tile = parseChipName(file);
+  return tile === undefined ? [] : [{ file, tile: { x: tile.x, y: tile.y, z: tile.z } }];
+});
 const tileKey = (c: Chip): string => `${c.tile.x}/${c.tile.y}`;
 const blockKey = (c: Chip): string => `${Math.floor(c.tile.x / 2)}/${Math.floor(c.tile.y / 2)}`;
 
@@ -56,9 +57,13 @@ describe('spatialSplit', () => {
 
   it('groups several windows of one tile and finer-zoom chips with their parent tile', () => {
     const windows = chips.flatMap((c) => [c, { ...c, file: `${c.file}#2` }]);
-    const children = chips.slice(0, 4).map((c) => ({ file: `child-${c.file}`, tile: { x: c.tile.x * 2 + 1, y: c.tile.y * 2, z: 20 } }));
+    const children = chips
+      .slice(0, 4)
+      .map((c) => ({ file: `child-${c.file}`, tile: { x: c.tile.x * 2 + 1, y: c.tile.y * 2, z: 20 } }));
     const { train, val } = spatialSplit([...windows, ...children], { valRatio: 0.3, seed: 3, blockSize: 1 });
-    const trainTiles = new Set(train.map((c) => (c.tile.z === 20 ? `${c.tile.x >> 1}/${c.tile.y >> 1}` : tileKey(c))));
+    const trainTiles = new Set(
+      train.map((c) => (c.tile.z === 20 ? `${c.tile.x >> 1}/${c.tile.y >> 1}` : tileKey(c))),
+    );
     const valTiles = val.map((c) => (c.tile.z === 20 ? `${c.tile.x >> 1}/${c.tile.y >> 1}` : tileKey(c)));
     expect(valTiles.some((t) => trainTiles.has(t))).toBe(false);
   });
@@ -72,7 +77,9 @@ describe('spatialSplit', () => {
     expect(() => spatialSplit([], { valRatio: 0.2, seed: 1 })).toThrow(/empty list/);
     expect(() => spatialSplit(chips, { valRatio: 1, seed: 1 })).toThrow(/valRatio 1/);
     expect(() => spatialSplit(chips, { valRatio: 0.2, seed: 1, blockSize: 0 })).toThrow(/blockSize/);
-    expect(() => spatialSplit([{ tile: { x: 5, y: 0, z: 2 } }], { valRatio: 0.2, seed: 1 })).toThrow(AppError);
+    expect(() => spatialSplit([{ tile: { x: 5, y: 0, z: 2 } }], { valRatio: 0.2, seed: 1 })).toThrow(
+      AppError,
+    );
   });
 });
 
@@ -81,7 +88,12 @@ describe('holdOutBlock', () => {
     const { train, val } = holdOutBlock(chips, { ratio: 0.2 });
     expect(val).toHaveLength(10);
     expect(val.filter((c) => c.tile.x === 386695)).toHaveLength(8);
-    expect(val.filter((c) => c.tile.x === 386694).map((c) => c.tile.y).sort()).toEqual([220241, 220242]);
+    expect(
+      val
+        .filter((c) => c.tile.x === 386694)
+        .map((c) => c.tile.y)
+        .sort(),
+    ).toEqual([220241, 220242]);
     expect(train).toHaveLength(38);
     expect(val.length / chips.length).toBeGreaterThanOrEqual(0.2);
   });

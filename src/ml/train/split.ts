@@ -37,11 +37,15 @@ export type HoldOutSide = 'east' | 'west' | 'north' | 'south';
  * @example
  * const { train, val } = spatialSplit(chips, { valRatio: 0.2, seed: 7 });
  */
-export function spatialSplit<T extends TiledEntry>(entries: readonly T[], options: SpatialSplitOptions): SpatialSplit<T> {
+export function spatialSplit<T extends TiledEntry>(
+  entries: readonly T[],
+  options: SpatialSplitOptions,
+): SpatialSplit<T> {
   if (entries.length === 0) invalid('cannot split an empty list of entries');
   checkRatio('valRatio', options.valRatio);
   const blockSize = options.blockSize ?? 2;
-  if (!Number.isSafeInteger(blockSize) || blockSize < 1) invalid(`blockSize ${blockSize} must be a positive integer`);
+  if (!Number.isSafeInteger(blockSize) || blockSize < 1)
+    invalid(`blockSize ${blockSize} must be a positive integer`);
   const cells = coarseCells(entries);
   const blocks = new Map<string, { bx: number; by: number; members: number[] }>();
   cells.forEach((cell, i) => {
@@ -114,7 +118,8 @@ function coarseCells(entries: readonly TiledEntry[]): { x: number; y: number }[]
   let minZoom = Infinity;
   entries.forEach((entry, i) => {
     const tile = (entry as Partial<TiledEntry>).tile;
-    if (tile === undefined || tile === null || typeof tile.z !== 'number') return invalid(`entry ${i} has no tile`);
+    if (tile === undefined || tile === null || typeof tile.z !== 'number')
+      return invalid(`entry ${i} has no tile`);
     const { x, y, z } = tile;
     assertZoom(z);
     const n = 2 ** z;

@@ -23,7 +23,12 @@ export function picture(rows: string[]): { mask: Uint8Array; width: number; heig
  * @param rows - equal-length strings, top row first
  * @returns labels, size and instance count
  */
-export function labelPicture(rows: string[]): { labels: Int32Array; width: number; height: number; count: number } {
+export function labelPicture(rows: string[]): {
+  labels: Int32Array;
+  width: number;
+  height: number;
+  count: number;
+} {
   const width = rows[0]?.length ?? 0;
   const labels = new Int32Array(width * rows.length);
   const ids = new Map<string, number>();

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/index.ts';
+import { objectMetrics } from './instance-matching.ts';
+import { instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
+import { labelPicture, picture } from './test-support/raster.ts';
+
+/** Two 4x4 buildings sharing a wall: 2 = boundary ring, 3 = contact along the shared wall, 1 = interior. */
+const touching = picture([
+  '..........',
+  '.22233222.',
+  '.21133112.',
+  '.21133112.',
+  '.22233222.',
+  '..........',
+]);
+const truth = labelPicture([
+  '..........',
+  '.aaaabbbb.',
+  '.aaaabbbb.',
+  '.aaaabbbb.',
+  '.aaaabbbb.',
+  '..........',
+]);
+const size = { width: 10, height: 6 };
+
+describe('instancesFromMulticlass', () => {
+  it('separates touching buildings that binary connected components merge', () => {
+    const binary = instancesFromBinary(touching.mask, size);
+    expect(binary.count).toBe(1);
+    const instances = instancesFromMulticlass(touching.mask, size, { growPx: 2 });
+    expect(instances.count).toBe(2);
+    expect(objectMetrics(instances, truth).object_f1).toBe(1);
+    expect(objectMetrics(binary, truth).object_f1).toBeLessThan(1);
+  });
+
+  it('grows seeds back over the boundary and contact pixels', () => {
+    const { labels } = instancesFromMulticlass(touching.mask, size, { growPx: 2 });
+    expect([...labels.subarray(10, 20)]).toEqual([0, 1, 1, 1, 1, 2, 2, 2, 2, 0]);
+  });
+
+  it('grows by at most growPx pixels', () => {
+    const strip = picture(['12222']);
+    expect([...instancesFromMulticlass(strip.mask, { width: 5, height: 1 }, { growPx: 2 }).labels]).toEqual([
+      1, 1, 1, 0, 0,
+    ]);
+    expect([...instancesFromMulticlass(strip.mask, { width: 5, height: 1 }, { growPx: 0 }).labels]).toEqual([
+      1, 0, 0, 0, 0,
+    ]);
+  });
+
+  it('gives a pixel between two seeds to the nearer one, a tie to the lower label', () => {
+    const row = picture(['1222221', '1222221']);
+    const { labels } = instancesFromMulticlass(row.mask, { width: 7, height: 2 }, { growPx: 3 });
+    expect([...labels.subarray(0, 7)]).toEqual([1, 1, 1, 1, 2, 2, 2]);
+  });
+
+  it('drops seeds smaller than minSeedArea', () => {
+    const specks = picture(['1.11', '..11']);
+    expect(instancesFromMulticlass(specks.mask, { width: 4, height: 2 }, { minSeedArea: 2 }).count).toBe(1);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => instancesFromMulticlass(touching.mask, size, { growPx: -1 })).toThrow(/growPx/);
+    expect(() => instancesFromMulticlass(touching.mask, 7)).toThrow(AppError);
+  });
+});
