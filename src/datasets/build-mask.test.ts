@@ -72,7 +72,11 @@ describe('buildMask', () => {
   });
 
   it('marks a boundary of the given width inside the outline', () => {
-    const { mask } = buildMask([[[rect(10, 10, 30, 30)]]], 40, 40, { kind: 'multi', boundaryWidth: 2, contactSpacing: 0 });
+    const { mask } = buildMask([[[rect(10, 10, 30, 30)]]], 40, 40, {
+      kind: 'multi',
+      boundaryWidth: 2,
+      contactSpacing: 0,
+    });
     expect(count(mask, MaskValue.boundary)).toBe(20 * 20 - 16 * 16);
     expect(count(mask, MaskValue.footprint)).toBe(16 * 16);
     expect(at(mask, 40, 10, 20)).toBe(MaskValue.boundary);
@@ -81,8 +85,16 @@ describe('buildMask', () => {
   });
 
   it('draws a wider boundary for a wider width', () => {
-    const thin = buildMask([[[rect(10, 10, 30, 30)]]], 40, 40, { kind: 'multi', boundaryWidth: 1, contactSpacing: 0 });
-    const thick = buildMask([[[rect(10, 10, 30, 30)]]], 40, 40, { kind: 'multi', boundaryWidth: 3, contactSpacing: 0 });
+    const thin = buildMask([[[rect(10, 10, 30, 30)]]], 40, 40, {
+      kind: 'multi',
+      boundaryWidth: 1,
+      contactSpacing: 0,
+    });
+    const thick = buildMask([[[rect(10, 10, 30, 30)]]], 40, 40, {
+      kind: 'multi',
+      boundaryWidth: 3,
+      contactSpacing: 0,
+    });
     expect(count(thin.mask, MaskValue.boundary)).toBe(20 * 20 - 18 * 18);
     expect(count(thick.mask, MaskValue.boundary)).toBe(20 * 20 - 14 * 14);
   });
@@ -96,7 +108,11 @@ describe('buildMask', () => {
   });
 
   it('draws no boundary along the chip edge where a building is cut', () => {
-    const { mask } = buildMask([[[rect(-10, 5, 10, 15)]]], 20, 20, { kind: 'multi', boundaryWidth: 2, contactSpacing: 0 });
+    const { mask } = buildMask([[[rect(-10, 5, 10, 15)]]], 20, 20, {
+      kind: 'multi',
+      boundaryWidth: 2,
+      contactSpacing: 0,
+    });
     expect(at(mask, 20, 0, 10)).toBe(MaskValue.footprint);
     expect(at(mask, 20, 9, 10)).toBe(MaskValue.boundary);
   });
@@ -114,10 +130,16 @@ describe('buildMask', () => {
   });
 
   it('fills the gap between nearby buildings with contact, but not around a lone building', () => {
-    const pair = buildMask([[[rect(2, 2, 10, 12)]], [[rect(13, 2, 21, 12)]]], 24, 14, { kind: 'multi', contactSpacing: 4 });
+    const pair = buildMask([[[rect(2, 2, 10, 12)]], [[rect(13, 2, 21, 12)]]], 24, 14, {
+      kind: 'multi',
+      contactSpacing: 4,
+    });
     expect(at(pair.mask, 24, 11, 7)).toBe(MaskValue.contact);
     expect(at(pair.mask, 24, 12, 7)).toBe(MaskValue.contact);
-    const far = buildMask([[[rect(2, 2, 10, 12)]], [[rect(40, 2, 48, 12)]]], 50, 14, { kind: 'multi', contactSpacing: 4 });
+    const far = buildMask([[[rect(2, 2, 10, 12)]], [[rect(40, 2, 48, 12)]]], 50, 14, {
+      kind: 'multi',
+      contactSpacing: 4,
+    });
     expect(count(far.mask, MaskValue.contact)).toBe(0);
   });
 

@@ -77,7 +77,8 @@ export function resolveMaskOptions(options: BuildMaskOptions = {}): Required<Bui
 }
 
 function checkDistance(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0 || value > 256) invalid(`${name} ${value} is not a number of pixels 0..256`);
+  if (!Number.isFinite(value) || value < 0 || value > 256)
+    invalid(`${name} ${value} is not a number of pixels 0..256`);
 }
 
 function buildBinary(buildings: readonly PixelBuilding[], width: number, height: number): BuiltMask {

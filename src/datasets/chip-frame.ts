@@ -103,7 +103,9 @@ export function frameExtent(frame: ChipFrame): BBox {
  */
 export function ringsToPixels(rings: readonly Position[][], frame: ChipFrame): Position[][] {
   const k = frame.pixelsPerTile;
-  return rings.map((ring) => ring.map((p) => [((p[0] ?? 0) - frame.originX) * k, ((p[1] ?? 0) - frame.originY) * k]));
+  return rings.map((ring) =>
+    ring.map((p) => [((p[0] ?? 0) - frame.originX) * k, ((p[1] ?? 0) - frame.originY) * k]),
+  );
 }
 
 /** Union of bboxes, or undefined for none. */

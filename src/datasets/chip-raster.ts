@@ -48,11 +48,17 @@ function window(image: RasterRGB, left: number, top: number, size: number): Rast
 }
 
 async function resample(image: RasterRGB, size: number): Promise<RasterRGB> {
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
     .resize(size, size, { fit: 'fill', kernel: size < image.width ? 'lanczos3' : 'cubic' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /**

@@ -13,7 +13,11 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const files = { manifest: { format: 'fair-dataset', chips: [] }, stacItem: { type: 'Feature' }, labels: { type: 'FeatureCollection', features: [] } };
+const files = {
+  manifest: { format: 'fair-dataset', chips: [] },
+  stacItem: { type: 'Feature' },
+  labels: { type: 'FeatureCollection', features: [] },
+};
 
 describe('openDatasetFolder', () => {
   it('creates a missing folder and writes dataset.json last, dropping the marker', async () => {
@@ -21,7 +25,13 @@ describe('openDatasetFolder', () => {
     const writer = await openDatasetFolder(dir);
     expect((await readdir(dir)).sort()).toEqual([DatasetLayout.incomplete, 'chips', 'masks']);
     await writer.commit(files);
-    expect((await readdir(dir)).sort()).toEqual(['chips', 'dataset.json', 'labels.geojson', 'masks', 'stac-item.json']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'chips',
+      'dataset.json',
+      'labels.geojson',
+      'masks',
+      'stac-item.json',
+    ]);
     expect(JSON.parse(await readFile(path.join(dir, 'dataset.json'), 'utf8'))).toEqual(files.manifest);
   });
 

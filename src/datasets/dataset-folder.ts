@@ -93,7 +93,9 @@ async function isFairDatasetFolder(dir: string, names: readonly string[]): Promi
   if (names.includes(DatasetLayout.incomplete)) return true;
   if (!names.includes(DatasetLayout.manifest)) return false;
   try {
-    const manifest = JSON.parse(await readFile(join(dir, DatasetLayout.manifest), 'utf8')) as { format?: unknown };
+    const manifest = JSON.parse(await readFile(join(dir, DatasetLayout.manifest), 'utf8')) as {
+      format?: unknown;
+    };
     return manifest.format === 'fair-dataset';
   } catch {
     return false;

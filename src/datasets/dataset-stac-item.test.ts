@@ -53,11 +53,15 @@ describe('datasetStacItem', () => {
     const item = datasetStacItem(manifest({ maskKind: 'binary', classes: classesOf('binary') }));
     expect(item.properties['label:type']).toBe('vector');
     expect(item.properties['label:tasks']).toEqual(['segmentation']);
-    expect(item.properties['label:classes']).toEqual([{ name: 'class', classes: ['background', 'building'] }]);
+    expect(item.properties['label:classes']).toEqual([
+      { name: 'class', classes: ['background', 'building'] },
+    ]);
     expect(item.properties['keywords']).toContain('building');
     expect(item.bbox).toEqual([85.5188, 27.6292, 85.5233, 27.6344]);
     expect(item.assets['manifest']?.href).toBe('dataset.json');
-    expect(item.links).toEqual([{ rel: 'source', href: 'https://tiles.example.org/{z}/{x}/{y}.png', title: 'Source imagery' }]);
+    expect(item.links).toEqual([
+      { rel: 'source', href: 'https://tiles.example.org/{z}/{x}/{y}.png', title: 'Source imagery' },
+    ]);
     expect(validator.validate(item).valid).toBe(true);
   });
 

@@ -55,7 +55,10 @@ export type DatasetStacOptions = {
  * @example
  * const item = datasetStacItem(manifest, { license: 'ODbL-1.0' });
  */
-export function datasetStacItem(manifest: DatasetManifest, options: DatasetStacOptions = {}): DatasetStacItem {
+export function datasetStacItem(
+  manifest: DatasetManifest,
+  options: DatasetStacOptions = {},
+): DatasetStacItem {
   const [w, s, e, n] = manifest.bounds;
   const geometry: Polygon = {
     type: 'Polygon',
@@ -90,7 +93,9 @@ export function datasetStacItem(manifest: DatasetManifest, options: DatasetStacO
     'label:methods': ['manual'],
   };
   if (options.buildings !== undefined)
-    properties['label:overviews'] = [{ property_key: 'class', counts: [{ name: 'building', count: options.buildings }] }];
+    properties['label:overviews'] = [
+      { property_key: 'class', counts: [{ name: 'building', count: options.buildings }] },
+    ];
   return {
     type: 'Feature',
     stac_version: STAC_VERSION,
@@ -101,10 +106,16 @@ export function datasetStacItem(manifest: DatasetManifest, options: DatasetStacO
     properties,
     links: sourceLinks(manifest.imagery),
     assets: {
-      manifest: asset(DatasetLayout.manifest, 'application/json', 'Dataset manifest (chips, tiles, bounds)', ['metadata']),
-      labels: asset(DatasetLayout.labels, 'application/geo+json', 'Building footprints used for the masks', ['labels']),
+      manifest: asset(DatasetLayout.manifest, 'application/json', 'Dataset manifest (chips, tiles, bounds)', [
+        'metadata',
+      ]),
+      labels: asset(DatasetLayout.labels, 'application/geo+json', 'Building footprints used for the masks', [
+        'labels',
+      ]),
       chips: asset(`${DatasetLayout.chips}/`, 'image/png', `Image chips (${chips}, RGB PNG)`, ['data']),
-      masks: asset(`${DatasetLayout.masks}/`, 'image/png', 'Masks (single-band PNG of class values)', ['labels']),
+      masks: asset(`${DatasetLayout.masks}/`, 'image/png', 'Masks (single-band PNG of class values)', [
+        'labels',
+      ]),
     },
   };
 }

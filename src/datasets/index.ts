@@ -51,5 +51,16 @@ export {
   type ChipFrame,
   type TileSplit,
 } from './chip-frame.ts';
-export { createLabelIndex, buildingsInFrame, type LabelIndex, type ProjectedBuilding } from './label-index.ts';
-export { planTiles, extentOfTiles, bboxPolygon, DEFAULT_MAX_TILES, type TileSourceInfo } from './plan-tiles.ts';
+export {
+  createLabelIndex,
+  buildingsInFrame,
+  type LabelIndex,
+  type ProjectedBuilding,
+} from './label-index.ts';
+export {
+  planTiles,
+  extentOfTiles,
+  bboxPolygon,
+  DEFAULT_MAX_TILES,
+  type TileSourceInfo,
+} from './plan-tiles.ts';

@@ -11,12 +11,25 @@ function square(x: number, y: number, side: number): Polygon {
   const corner = (fx: number, fy: number): [number, number] => tileToLonLat(fx, fy, z);
   return {
     type: 'Polygon',
-    coordinates: [[corner(x, y + side), corner(x + side, y + side), corner(x + side, y), corner(x, y), corner(x, y + side)]],
+    coordinates: [
+      [
+        corner(x, y + side),
+        corner(x + side, y + side),
+        corner(x + side, y),
+        corner(x, y),
+        corner(x, y + side),
+      ],
+    ],
   };
 }
 
 describe('createLabelIndex', () => {
-  const geometries = [square(100.2, 200.2, 0.1), square(100.95, 200.5, 0.1), square(105.5, 205.5, 0.1), square(90, 190, 40)];
+  const geometries = [
+    square(100.2, 200.2, 0.1),
+    square(100.95, 200.5, 0.1),
+    square(105.5, 205.5, 0.1),
+    square(90, 190, 40),
+  ];
   const index = createLabelIndex(geometries, z);
 
   it('returns the buildings whose extent meets the query, each once, in label order', () => {

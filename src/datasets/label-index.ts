@@ -74,7 +74,8 @@ export function createLabelIndex(
         seen.add(b.index);
         found.push(b);
       };
-      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) buckets.get(y * columns + x)?.forEach(consider);
+      for (let y = y0; y <= y1; y++)
+        for (let x = x0; x <= x1; x++) buckets.get(y * columns + x)?.forEach(consider);
       large.forEach(consider);
       return found.sort((a, b) => a.index - b.index);
     },
@@ -114,7 +115,12 @@ function projectBuilding(geometry: Polygonal, z: number, index: number): Project
 
 function cellRange(extent: BBox, margin: number, columns: number): BBox {
   const clamp = (v: number): number => Math.max(0, Math.min(columns - 1, Math.floor(v)));
-  return [clamp(extent[0] - margin), clamp(extent[1] - margin), clamp(extent[2] + margin), clamp(extent[3] + margin)];
+  return [
+    clamp(extent[0] - margin),
+    clamp(extent[1] - margin),
+    clamp(extent[2] + margin),
+    clamp(extent[3] + margin),
+  ];
 }
 
 function extentsNear(a: BBox, b: BBox, margin: number): boolean {

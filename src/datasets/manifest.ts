@@ -78,11 +78,18 @@ const bboxSchema = z.tuple([finite, finite, finite, finite]);
 const relativePath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be a path inside the dataset folder');
+  .refine(
+    (p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'),
+    'must be a path inside the dataset folder',
+  );
 
 const chipEntrySchema = z.object({
   id: z.string().min(1),
-  tile: z.object({ x: z.number().int().min(0), y: z.number().int().min(0), z: z.number().int().min(0).max(30) }),
+  tile: z.object({
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    z: z.number().int().min(0).max(30),
+  }),
   window: z
     .object({ col: z.number().int().min(0), row: z.number().int().min(0), of: z.number().int().min(1) })
     .optional(),

@@ -6,7 +6,12 @@ import { bboxPolygon, extentOfTiles, planTiles, type TileSourceInfo } from './pl
 function folder(tiles: Tile[]): TileSourceInfo {
   return { label: 'chips/', minzoom: 19, maxzoom: 19, listTiles: () => tiles };
 }
-const server: TileSourceInfo = { label: 'http://tiles/{z}/{x}/{y}', minzoom: 0, maxzoom: 22, listTiles: () => undefined };
+const server: TileSourceInfo = {
+  label: 'http://tiles/{z}/{x}/{y}',
+  minzoom: 0,
+  maxzoom: 22,
+  listTiles: () => undefined,
+};
 
 const held: Tile[] = [
   { x: 11, y: 20, z: 19 },
@@ -16,7 +21,11 @@ const held: Tile[] = [
 
 describe('planTiles', () => {
   it('takes every chip of a folder when there is no AOI, row by row', () => {
-    expect(planTiles(folder(held), undefined, [19]).map(tileKey)).toEqual(['19/10/20', '19/11/20', '19/10/21']);
+    expect(planTiles(folder(held), undefined, [19]).map(tileKey)).toEqual([
+      '19/10/20',
+      '19/11/20',
+      '19/10/21',
+    ]);
   });
 
   it('keeps only the folder chips that cover the AOI', () => {
@@ -28,7 +37,13 @@ describe('planTiles', () => {
   it('covers the AOI at each zoom for a tile server, zoom by zoom', () => {
     const [w, s, e, n] = tileBounds({ x: 10, y: 21, z: 19 });
     const aoi = bboxPolygon([w + 1e-7, s + 1e-7, e - 1e-7, n - 1e-7]);
-    expect(planTiles(server, aoi, [20, 19]).map(tileKey)).toEqual(['19/10/21', '20/20/42', '20/21/42', '20/20/43', '20/21/43']);
+    expect(planTiles(server, aoi, [20, 19]).map(tileKey)).toEqual([
+      '19/10/21',
+      '20/20/42',
+      '20/21/42',
+      '20/20/43',
+      '20/21/43',
+    ]);
   });
 
   it('needs an AOI for a tile server', () => {
@@ -36,8 +51,12 @@ describe('planTiles', () => {
   });
 
   it('refuses a zoom outside the source range, or one with no tiles', () => {
-    expect(() => planTiles(folder(held), undefined, [20])).toThrow(/zoom 20 is outside the zoom range 19..19 of imagery chips\//);
-    expect(() => planTiles(folder(held), bboxPolygon([0, 0, 0.001, 0.001]), [19])).toThrow(/no tile at zoom 19 inside the AOI/);
+    expect(() => planTiles(folder(held), undefined, [20])).toThrow(
+      /zoom 20 is outside the zoom range 19..19 of imagery chips\//,
+    );
+    expect(() => planTiles(folder(held), bboxPolygon([0, 0, 0.001, 0.001]), [19])).toThrow(
+      /no tile at zoom 19 inside the AOI/,
+    );
     expect(() => planTiles(folder(held), undefined, [])).toThrow(/no zoom level/);
   });
 

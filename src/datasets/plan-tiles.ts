@@ -53,11 +53,15 @@ export function planTiles(
   for (const z of [...new Set(zooms)].sort((a, b) => a - b)) {
     assertZoom(z);
     if (z < source.minzoom || z > source.maxzoom)
-      invalid(`zoom ${z} is outside the zoom range ${source.minzoom}..${source.maxzoom} of imagery ${source.label}`);
+      invalid(
+        `zoom ${z} is outside the zoom range ${source.minzoom}..${source.maxzoom} of imagery ${source.label}`,
+      );
     const atZoom = area === undefined ? (listed ?? []).filter((t) => t.z === z) : coverOf(area, z, maxTiles);
     const kept = available === undefined ? atZoom : atZoom.filter((t) => available.has(tileKey(t)));
     if (kept.length === 0)
-      invalid(`imagery ${source.label} has no tile at zoom ${z}${area === undefined ? '' : ' inside the AOI'}`);
+      invalid(
+        `imagery ${source.label} has no tile at zoom ${z}${area === undefined ? '' : ' inside the AOI'}`,
+      );
     tiles.push(...kept.sort((a, b) => a.y - b.y || a.x - b.x));
     if (tiles.length > maxTiles) tooMany(tiles.length, maxTiles);
   }

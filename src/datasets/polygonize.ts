@@ -101,7 +101,8 @@ function traceRings(fg: Uint8Array, labels: Int32Array, width: number, height: n
     else out2[v] = dir;
     regionOfEdge[v * 4 + dir] = region;
   };
-  const isFg = (x: number, y: number): boolean => x >= 0 && y >= 0 && x < width && y < height && fg[y * width + x] === 1;
+  const isFg = (x: number, y: number): boolean =>
+    x >= 0 && y >= 0 && x < width && y < height && fg[y * width + x] === 1;
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
       if (fg[y * width + x] === 0) continue;

@@ -86,7 +86,9 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Da
   const writer = await openDatasetFolder(options.out);
   try {
     const indexes = new Map(
-      [...new Set(tiles.map((t) => t.z))].map((z) => [z, createLabelIndex(geometries, z, settings.offset)] as const),
+      [...new Set(tiles.map((t) => t.z))].map(
+        (z) => [z, createLabelIndex(geometries, z, settings.offset)] as const,
+      ),
     );
     progress.start(tiles.length, 'tiles');
     const chips = await writeChips(imagery, tiles, indexes, writer, settings, progress, signal);
@@ -133,10 +135,15 @@ async function writeChips(
 ): Promise<ChipEntry[]> {
   const entries: ChipEntry[] = [];
   const pending = new Set<Promise<void>>();
-  const readOptions = signal ? { concurrency: settings.concurrency, signal } : { concurrency: settings.concurrency };
+  const stop = new AbortController();
+  const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const source = failingFast(imagery, stop);
   try {
-    for await (const { tile, image } of readTiles(imagery, tiles, readOptions)) {
-      signal?.throwIfAborted();
+    for await (const { tile, image } of readTiles(source, tiles, {
+      concurrency: settings.concurrency,
+      signal: stopped,
+    })) {
+      stopped.throwIfAborted();
       const index = indexes.get(tile.z) as LabelIndex;
       const written = chipsOfTile(tile, image, index, writer.dir, settings).then((chips) => {
         entries.push(...chips);
@@ -151,6 +158,43 @@ async function writeChips(
     throw error;
   }
   return entries.sort(compareEntries);
+}
+
+/** Consecutive failures, with no tile read yet, after which the source is taken to be broken as a whole. */
+const FAIL_FAST_AFTER = 8;
+
+/**
+ * Wraps a source so that a source failing on its first tiles (a private address, a server answering 401/500/HTML
+ * to everything) stops the run with that error at once, instead of after every tile of a large AOI was retried.
+ */
+function failingFast(source: ImagerySource, stop: AbortController): ImagerySource {
+  let failures = 0;
+  let successes = 0;
+  return {
+    kind: source.kind,
+    label: source.label,
+    minzoom: source.minzoom,
+    maxzoom: source.maxzoom,
+    bounds: source.bounds,
+    listTiles: () => source.listTiles(),
+    async readTile(tile, signal) {
+      try {
+        const image = await source.readTile(tile, signal);
+        successes++;
+        return image;
+      } catch (error) {
+        failures++;
+        if (successes === 0 && failures >= FAIL_FAST_AFTER && !stop.signal.aborted) {
+          const reason = error instanceof Error ? error.message : String(error);
+          const code = error instanceof AppError ? error.code : 'UPSTREAM_FAILURE';
+          stop.abort(
+            new AppError(code, `imagery ${source.label} failed on its first ${failures} tiles: ${reason}`),
+          );
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 function track(pending: Set<Promise<void>>, work: Promise<void>): void {
@@ -170,7 +214,8 @@ async function chipsOfTile(
   const split = splitTile(image.width, settings.chipSize, settings.resample);
   const rasters = await cutTile(tile, image, split);
   const frames = framesOfTile(tile, split, settings.chipSize);
-  const margin = settings.mask.kind === 'multi' ? Math.max(settings.mask.boundaryWidth, settings.mask.contactSpacing) : 0;
+  const margin =
+    settings.mask.kind === 'multi' ? Math.max(settings.mask.boundaryWidth, settings.mask.contactSpacing) : 0;
   const writes = frames.map(async (frame, i) => {
     const buildings = buildingsInFrame(index, frame, margin);
     const built = buildMask(buildings, frame.size, frame.size, settings.mask);
@@ -210,7 +255,8 @@ function manifestOf(
   tiles: Tile[],
 ): DatasetManifest {
   const bounds = unionBBox(chips.map((c) => c.bounds));
-  if (bounds === undefined) throw new AppError('INTERNAL_ERROR', `no chip was written for ${tiles.length} tiles`);
+  if (bounds === undefined)
+    throw new AppError('INTERNAL_ERROR', `no chip was written for ${tiles.length} tiles`);
   return {
     format: 'fair-dataset',
     version: 1,
@@ -235,7 +281,11 @@ function labelsExtent(geometries: readonly Polygonal[]): Polygonal {
 }
 
 /** The labels (offset applied) whose extent meets the dataset bounds, as written to `labels.geojson`. */
-function labelsInBounds(labels: LabelCollection, offset: [number, number], manifest: DatasetManifest): LabelCollection {
+function labelsInBounds(
+  labels: LabelCollection,
+  offset: [number, number],
+  manifest: DatasetManifest,
+): LabelCollection {
   const features: LabelCollection['features'] = [];
   for (const feature of labels.features) {
     const geometry = offsetGeometry(feature.geometry, offset);

@@ -24,7 +24,8 @@ export type BandVisitor = (x: number, y: number, d2: number) => void;
  */
 export function assertRasterSize(width: number, height: number): void {
   const ok = (v: number): boolean => Number.isInteger(v) && v > 0 && v <= 65_536;
-  if (!ok(width) || !ok(height)) invalid(`raster size ${width}x${height} is not positive integers up to 65536`);
+  if (!ok(width) || !ok(height))
+    invalid(`raster size ${width}x${height} is not positive integers up to 65536`);
 }
 
 /**
@@ -162,7 +163,8 @@ export function rasterizePolygons(
 ): Uint8Array {
   assertRasterSize(width, height);
   const value = options.value ?? 1;
-  if (!Number.isInteger(value) || value < 0 || value > 255) invalid(`raster value ${value} is not an integer 0..255`);
+  if (!Number.isInteger(value) || value < 0 || value > 255)
+    invalid(`raster value ${value} is not an integer 0..255`);
   const target = options.target ?? new Uint8Array(width * height);
   if (target.length !== width * height)
     invalid(`raster target has ${target.length} bytes, expected ${width}x${height}`);

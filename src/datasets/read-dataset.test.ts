@@ -25,7 +25,14 @@ function manifest(): DatasetManifest {
     contactSpacing: 4,
     bounds: [0, 0, 1, 1],
     chips: [
-      { id: 'a', tile: { x: 1, y: 2, z: 19 }, bounds: [0, 0, 1, 1], image: 'chips/a.png', mask: 'masks/a.png', buildings: 1 },
+      {
+        id: 'a',
+        tile: { x: 1, y: 2, z: 19 },
+        bounds: [0, 0, 1, 1],
+        image: 'chips/a.png',
+        mask: 'masks/a.png',
+        buildings: 1,
+      },
     ],
   };
 }
@@ -82,9 +89,11 @@ describe('readDataset', () => {
     const escaping = manifest();
     (escaping.chips[0] as { image: string }).image = '../../etc/passwd';
     await writeManifest(escaping);
-    await expect(readDataset(dir)).rejects.toThrow(/chips\.0\.image: must be a path inside the dataset folder/);
+    await expect(readDataset(dir)).rejects.toThrow(
+      /chips\.0\.image: must be a path inside the dataset folder/,
+    );
     const twice = manifest();
-    twice.chips.push({ ...(twice.chips[0] as never) });
+    twice.chips.push({ ...(twice.chips[0] as DatasetManifest['chips'][number]) });
     await writeManifest(twice);
     await expect(readDataset(dir)).rejects.toThrow(/duplicate chip id a/);
   });
@@ -101,19 +110,29 @@ describe('loadChip', () => {
 
   it('refuses a mask whose size differs from the image', async () => {
     await writeMaskPng(path.join(dir, 'masks/a.png'), new Uint8Array(16), 4);
-    await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(/chip a: masks\/a\.png is 4x4, expected 8x8/);
+    await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(
+      /chip a: masks\/a\.png is 4x4, expected 8x8/,
+    );
   });
 
   it('refuses a chip of the wrong size for the dataset', async () => {
     const m = { ...manifest(), chipSize: 16 };
-    await expect(loadDatasetChip(dir, m, m.chips[0] as never)).rejects.toThrow(/chips\/a\.png is 8x8, expected 16x16/);
+    await expect(loadDatasetChip(dir, m, m.chips[0] as never)).rejects.toThrow(
+      /chips\/a\.png is 8x8, expected 16x16/,
+    );
   });
 
   it('refuses an RGB mask, a file that is not an image, and a missing file', async () => {
-    await sharp(new Uint8Array(64 * 3), { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(path.join(dir, 'masks/a.png'));
-    await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(/masks\/a\.png has 3 bands, expected 1/);
+    await sharp(new Uint8Array(64 * 3), { raw: { width: 8, height: 8, channels: 3 } })
+      .png()
+      .toFile(path.join(dir, 'masks/a.png'));
+    await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(
+      /masks\/a\.png has 3 bands, expected 1/,
+    );
     await writeFile(path.join(dir, 'masks/a.png'), 'not a png');
-    await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(/masks\/a\.png is not a readable image/);
+    await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(
+      /masks\/a\.png is not a readable image/,
+    );
     await rm(path.join(dir, 'chips/a.png'));
     await expect(loadChip(dir, manifest().chips[0] as never)).rejects.toThrow(/chips\/a\.png does not exist/);
   });
@@ -121,6 +140,8 @@ describe('loadChip', () => {
   it('refuses mask values above the largest class', async () => {
     await writeMaskPng(path.join(dir, 'masks/a.png'), new Uint8Array(64).fill(3), 8);
     const m = manifest();
-    await expect(loadDatasetChip(dir, m, m.chips[0] as never)).rejects.toThrow(/has value 3, above the largest class 1/);
+    await expect(loadDatasetChip(dir, m, m.chips[0] as never)).rejects.toThrow(
+      /has value 3, above the largest class 1/,
+    );
   });
 });

@@ -26,7 +26,10 @@ export async function readDataset(dir: string): Promise<DatasetManifest> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new AppError('RESOURCE_DOES_NOT_EXIST', `${path} does not exist: ${dir} is not a fAIr dataset folder`);
+    throw new AppError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `${path} does not exist: ${dir} is not a fAIr dataset folder`,
+    );
   }
   let json: unknown;
   try {
@@ -101,7 +104,8 @@ export async function loadDatasetChip(
   const chip = await loadChip(dir, entry, manifest.chipSize);
   const max = maxClassValue(manifest);
   for (const value of chip.mask)
-    if (value > max) invalid(`chip ${entry.id}: ${entry.mask} has value ${value}, above the largest class ${max}`);
+    if (value > max)
+      invalid(`chip ${entry.id}: ${entry.mask} has value ${value}, above the largest class ${max}`);
   return chip;
 }
 
@@ -119,8 +123,13 @@ async function decodeFile(path: string, channels: 1 | 3): Promise<RasterRGB> {
     // sharp widens one-band images to sRGB on raw output unless told to stay b-w.
     const pipeline = channels === 3 ? image.removeAlpha().toColourspace('srgb') : image.toColourspace('b-w');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (info.channels !== channels) invalid(`${path} decoded to ${info.channels} bands, expected ${channels}`);
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    if (info.channels !== channels)
+      invalid(`${path} decoded to ${info.channels} bands, expected ${channels}`);
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
   } catch (error) {
     if (error instanceof AppError) throw error;
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);

@@ -4,3 +4,7 @@
  */
 export * from './graph/index.ts';
 export * from './models/index.ts';
+export * from './train/index.ts';
+export * from './metrics/index.ts';
+export * from './checkpoint/index.ts';
+export * from './infer/index.ts';

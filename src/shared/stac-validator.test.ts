@@ -7,10 +7,9 @@ const schemasDir = path.resolve(import.meta.dirname, '../..', '../shared/schemas
 const banepa = path.resolve(import.meta.dirname, '../..', '../shared/data/banepa');
 
 async function sampleItem(kind: string): Promise<Record<string, unknown>> {
-  return JSON.parse(await readFile(path.join(banepa, `buildings-banepa-${kind}`, 'stac-item.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  return JSON.parse(
+    await readFile(path.join(banepa, `buildings-banepa-${kind}`, 'stac-item.json'), 'utf8'),
+  ) as Record<string, unknown>;
 }
 
 describe('createStacValidator', () => {
@@ -32,7 +31,9 @@ describe('createStacValidator', () => {
     (item['properties'] as Record<string, unknown>)['label:tasks'] = 'segmentation';
     const result = validator.validate(item);
     expect(result.valid).toBe(false);
-    expect(result.errors.some((e) => e.includes('label/v1.0.1') && e.includes('/properties/label:tasks'))).toBe(true);
+    expect(
+      result.errors.some((e) => e.includes('label/v1.0.1') && e.includes('/properties/label:tasks')),
+    ).toBe(true);
   });
 
   it('reports a core failure (a bbox of three numbers)', async () => {
@@ -42,7 +43,10 @@ describe('createStacValidator', () => {
   });
 
   it('names a declared extension that is not in the offline set', async () => {
-    const item = { ...(await sampleItem('segmentation')), stac_extensions: ['https://example.org/nope/v9/schema.json'] };
+    const item = {
+      ...(await sampleItem('segmentation')),
+      stac_extensions: ['https://example.org/nope/v9/schema.json'],
+    };
     expect(() => validator.validate(item)).toThrow(/nope\/v9\/schema\.json is not in the offline set/);
   });
 
@@ -53,8 +57,15 @@ describe('createStacValidator', () => {
 
 describe('schemasFor', () => {
   it('picks the core schema by version and type, then the extensions', () => {
-    const urls = schemasFor({ type: 'Collection', stac_version: '1.0.0', stac_extensions: ['https://x.org/s.json#'] });
-    expect(urls).toEqual(['https://schemas.stacspec.org/v1.0.0/collection-spec/json-schema/collection.json', 'https://x.org/s.json']);
+    const urls = schemasFor({
+      type: 'Collection',
+      stac_version: '1.0.0',
+      stac_extensions: ['https://x.org/s.json#'],
+    });
+    expect(urls).toEqual([
+      'https://schemas.stacspec.org/v1.0.0/collection-spec/json-schema/collection.json',
+      'https://x.org/s.json',
+    ]);
   });
 
   it('rejects a document without stac_version or with an unknown type', () => {
@@ -64,6 +75,8 @@ describe('schemasFor', () => {
   });
 
   it('names a missing schema folder', async () => {
-    await expect(createStacValidator('/nonexistent/schemas')).rejects.toThrow(/\/nonexistent\/schemas\/url-map\.json/);
+    await expect(createStacValidator('/nonexistent/schemas')).rejects.toThrow(
+      /\/nonexistent\/schemas\/url-map\.json/,
+    );
   });
 });

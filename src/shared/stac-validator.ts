@@ -68,7 +68,11 @@ export async function createStacValidator(schemasDir: string): Promise<StacValid
     const cached = compiled.get(url);
     if (cached) return cached;
     const fn = ajv.getSchema(url);
-    if (!fn) throw new AppError('RESOURCE_DOES_NOT_EXIST', `STAC schema ${url} is not in the offline set ${schemasDir}`);
+    if (!fn)
+      throw new AppError(
+        'RESOURCE_DOES_NOT_EXIST',
+        `STAC schema ${url} is not in the offline set ${schemasDir}`,
+      );
     compiled.set(url, fn);
     return fn;
   };
@@ -99,8 +103,13 @@ export function schemasFor(document: unknown): string[] {
   const doc = document as Record<string, unknown>;
   const version = doc['stac_version'];
   if (typeof version !== 'string' || version === '') invalid('STAC document has no stac_version');
-  const spec = { Feature: 'item-spec/json-schema/item.json', Collection: 'collection-spec/json-schema/collection.json', Catalog: 'catalog-spec/json-schema/catalog.json' }[String(doc['type'])];
-  if (spec === undefined) invalid(`STAC document type ${JSON.stringify(doc['type'])} is not Feature, Collection or Catalog`);
+  const spec = {
+    Feature: 'item-spec/json-schema/item.json',
+    Collection: 'collection-spec/json-schema/collection.json',
+    Catalog: 'catalog-spec/json-schema/catalog.json',
+  }[String(doc['type'])];
+  if (spec === undefined)
+    invalid(`STAC document type ${JSON.stringify(doc['type'])} is not Feature, Collection or Catalog`);
   const extensions = Array.isArray(doc['stac_extensions']) ? doc['stac_extensions'] : [];
   const urls = [`https://schemas.stacspec.org/v${version}/${spec}`];
   for (const ext of extensions) if (typeof ext === 'string') urls.push(ext.replace(/#$/, ''));
@@ -109,7 +118,8 @@ export function schemasFor(document: unknown): string[] {
 
 function formatError(schemaUrl: string, error: ErrorObject): string {
   const where = error.instancePath === '' ? '/' : error.instancePath;
-  const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params['additionalProperty'])})` : '';
+  const extra =
+    error.keyword === 'additionalProperties' ? ` (${String(error.params['additionalProperty'])})` : '';
   return `${schemaUrl} ${where}: ${error.message ?? error.keyword}${extra}`;
 }
 
@@ -131,7 +141,9 @@ async function readJson(path: string): Promise<unknown> {
 async function createAjv(): Promise<Ajv> {
   const { Ajv: AjvClass } = await import('ajv');
   // ajv-formats is CommonJS: under Node's ESM loader its plugin is the module's default export itself.
-  const { default: addFormats } = (await import('ajv-formats')) as unknown as { default: (instance: Ajv) => Ajv };
+  const { default: addFormats } = (await import('ajv-formats')) as unknown as {
+    default: (instance: Ajv) => Ajv;
+  };
   const ajv = new AjvClass({ strict: false, allErrors: true, validateSchema: false, logger: false });
   addFormats(ajv);
   return ajv;

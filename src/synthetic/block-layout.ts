@@ -131,7 +131,7 @@ function drawRow(random: Random): LocalBuilding[] {
 }
 
 /** Places terraces and houses with their fronts along each street side of the interior. */
-function fillFrontages(plan: Planner, style: BlockStyle): void {
+function fillFrontages(plan: Planner, style: BlockStyle, density: number): void {
   const [s0, t0, s1, t1] = plan.interior;
   const sides: Array<{ origin: (p: number) => [number, number]; cos: number; sin: number; length: number }> =
     [
@@ -142,7 +142,7 @@ function fillFrontages(plan: Planner, style: BlockStyle): void {
     ];
   const random = plan.random;
   for (const side of sides) {
-    if (style !== 'terraces' && random.chance(0.45)) continue;
+    if (style !== 'terraces' && !random.chance(0.2 + 0.6 * density)) continue;
     let p = random.range(0, 3);
     while (p < side.length - 4) {
       const group =
@@ -200,7 +200,7 @@ export function layoutBlockBuildings(
     buildings: [],
     covered: 0,
   };
-  if (style !== 'field') fillFrontages(plan, style);
+  if (style !== 'field') fillFrontages(plan, style, block.density);
   fillInterior(plan, style, block.density, 0);
   return { style, buildings: plan.buildings };
 }

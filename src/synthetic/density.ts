@@ -12,7 +12,7 @@ export function builtDensity(frame: SceneFrame, u: number, v: number): number {
   const local = valueNoise2(frame.seed, Tag.density + 64, u / 260, v / 260);
   const r = Math.max(Math.abs(u), Math.abs(v)) / frame.halfExtent;
   const core = 1 - Math.min(1, r);
-  const raw = 0.95 * broad + 0.45 * local + 0.55 * core - 0.62;
-  const edgeFade = r < 0.82 ? 1 : 1 - smoothWeight(Math.min(1, (r - 0.82) / 0.18));
-  return Math.max(0, Math.min(1, raw * 1.35 * edgeFade));
+  const raw = 1.3 * broad + 0.5 * local + 0.35 * core - 0.8;
+  const edgeFade = r < 0.9 ? 1 : 1 - smoothWeight(Math.min(1, (r - 0.9) / 0.1));
+  return Math.max(0, Math.min(1, raw * 1.5 * edgeFade));
 }

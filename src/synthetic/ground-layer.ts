@@ -60,27 +60,27 @@ export function paintGround(win: PixelWindow, fields: WindowFields, out: Float32
     const d = fields.density[p] as number;
     const m = Math.max(0, Math.min(1, 0.5 + (moisture[p] as number)));
     const veg = vegetation[p] as number;
-    // Laterite soil, darker where moist; compacted and dusty where built up.
-    let r = 182 - 44 * m;
-    let g = 134 - 26 * m;
-    let b = 98 - 14 * m;
-    const yard = 0.75 * d;
-    r += (190 - r) * yard;
-    g += (168 - g) * yard;
-    b += (140 - b) * yard;
+    // Bare soil, darker where moist; compacted and dusty where built up.
+    let r = 172 - 40 * m;
+    let g = 140 - 30 * m;
+    let b = 108 - 20 * m;
+    const yard = 0.7 * d;
+    r += (180 - r) * yard;
+    g += (164 - g) * yard;
+    b += (142 - b) * yard;
     // Grass: dry straw to green with moisture; sparse where built up.
-    const cover = smoothstep(-0.12, 0.22, veg + 0.18 - 0.62 * d);
-    const gr = 156 - 64 * m;
-    const gg = 146 - 28 * m;
-    const gb = 94 - 30 * m;
+    const cover = smoothstep(-0.14, 0.2, veg + 0.14 - 0.6 * d);
+    const gr = 150 - 52 * m;
+    const gg = 144 - 22 * m;
+    const gb = 98 - 26 * m;
     r += (gr - r) * cover;
     g += (gg - g) * cover;
     b += (gb - b) * cover;
-    // Shrubs: dark clumps where vegetation peaks.
-    const shrub = smoothstep(0.36, 0.5, veg - 0.25 * d) * 0.85;
-    r += (62 - r) * shrub;
-    g += (84 - g) * shrub;
-    b += (48 - b) * shrub;
+    // Shrubs: small dark clumps where vegetation is thick.
+    const shrub = smoothstep(0.3, 0.42, veg + 0.7 * (fields.patch[p] as number) - 0.3 * d) * 0.8;
+    r += (70 - r) * shrub;
+    g += (88 - g) * shrub;
+    b += (54 - b) * shrub;
     const texture = 1 + 0.2 * (fields.patch[p] as number) + 0.22 * (fields.grain[p] as number);
     out[3 * p] = r * texture;
     out[3 * p + 1] = g * texture;

@@ -11,4 +11,10 @@ export {
 } from './scene.ts';
 export { renderSyntheticTile, renderSyntheticArea } from './render-tile.ts';
 export { syntheticBuildings, type SyntheticBuildingProperties } from './footprints.ts';
-export type { RasterRGB } from './raster-rgb.ts';
+export {
+  startSyntheticTileServer,
+  type SyntheticTileServer,
+  type SyntheticTileServerOptions,
+} from './tile-server.ts';
+export { encodeRaster, type SyntheticImageFormat } from './encode-image.ts';
+export { exportSyntheticChips, MAX_EXPORT_CHIPS, type SyntheticExport } from './export-chips.ts';

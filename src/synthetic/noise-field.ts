@@ -70,7 +70,10 @@ export function addLatticeField(
     const base = row * width;
     for (let col = 0; col < width; col++) {
       const k = column[col] as number;
-      out[base + col] = (out[base + col] as number) + (offset[k] as number) + (slope[k] as number) * (columnWeight[col] as number);
+      out[base + col] =
+        (out[base + col] as number) +
+        (offset[k] as number) +
+        (slope[k] as number) * (columnWeight[col] as number);
     }
   }
 }

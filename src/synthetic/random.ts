@@ -40,7 +40,9 @@ export function hashInts(seed: number, tag: number, a = 0, b = 0, c = 0): number
 
 /** A cheap hash of a seed and a pixel position (one multiply round and the finaliser), for per-pixel noise. */
 export function hashPixel(seed: number, x: number, y: number): number {
-  return finalise(Math.imul(x | 0, 0x27d4eb2d) ^ Math.imul(y | 0, 0x165667b1) ^ Math.imul(seed | 0, 0x9e3779b1));
+  return finalise(
+    Math.imul(x | 0, 0x27d4eb2d) ^ Math.imul(y | 0, 0x165667b1) ^ Math.imul(seed | 0, 0x9e3779b1),
+  );
 }
 
 /** `hashInts` mapped to [0, 1). */

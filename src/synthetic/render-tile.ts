@@ -7,8 +7,9 @@ import { invalid } from '../shared/index.ts';
 import { paintGround, sampleWindowFields } from './ground-layer.ts';
 import { createPixelWindow, windowGroundRect, type PixelWindow } from './pixel-window.ts';
 import { hashPixel, Tag } from './random.ts';
-import type { RasterRGB } from './raster-rgb.ts';
+import type { RasterRGB } from '../imagery/index.ts';
 import { MAX_ROAD_REACH } from './road-network.ts';
+import { paintPlots } from './plot-layer.ts';
 import { paintRoads } from './road-layer.ts';
 import { paintRoofs } from './roof-layer.ts';
 import { blocksIn, sceneState, superblocksIn, type SceneRect } from './scene-content.ts';
@@ -59,11 +60,18 @@ export function renderSyntheticArea(
   const out = new Float32Array(width * height * 3);
   const scratch = new Float32Array(width);
   paintGround(win, fields, out);
+  const blocks = blocksIn(state, rect);
+  const inside = grow(rect, win.metresPerPixel);
+  paintPlots(
+    win,
+    blocks.flatMap((b) => b.plots).filter((p) => meets(p.bounds, inside)),
+    fields,
+    scratch,
+    out,
+  );
   paintRoads(win, superblocksIn(state, grow(rect, 2 * MAX_ROAD_REACH)), rect, fields, out);
   if (win.metresPerPixel <= DETAIL_LIMIT) {
-    const blocks = blocksIn(state, rect);
     const near = grow(rect, MAX_SHADOW + win.metresPerPixel);
-    const inside = grow(rect, win.metresPerPixel);
     const buildings = blocks.flatMap((b) => b.buildings);
     const trees = blocks.flatMap((b) => b.trees);
     paintShadows(
@@ -73,8 +81,19 @@ export function renderSyntheticArea(
       scratch,
       out,
     );
-    paintRoofs(win, buildings.filter((b) => meets(b.bounds, inside)), fields, scratch, out);
-    paintTrees(win, trees.filter((t) => meets(t.bounds, inside)), fields, out);
+    paintRoofs(
+      win,
+      buildings.filter((b) => meets(b.bounds, inside)),
+      fields,
+      scratch,
+      out,
+    );
+    paintTrees(
+      win,
+      trees.filter((t) => meets(t.bounds, inside)),
+      fields,
+      out,
+    );
   } else paintBuiltTint(win, fields.density, out);
   return { width, height, data: quantise(win, out) };
 }

@@ -66,14 +66,14 @@ function composite(n: number, surfaces: readonly Surface[], fields: WindowFields
   for (let p = 0; p < n; p++) {
     const texture = 1 + 0.12 * (fields.patch[p] as number) + 0.16 * (fields.grain[p] as number);
     const pc = path.cover[p] as number;
-    if (pc > 0) blend(out, p, pc * 0.85, 158 * texture, 128 * texture, 100 * texture);
+    if (pc > 0) blend(out, p, pc * 0.8, 164 * texture, 140 * texture, 114 * texture);
     const dc = dirt.cover[p] as number;
     if (dc > 0) {
       // Worn tracks: lighter towards the middle, two darker ruts either side of it.
       const depth = dirt.depth[p] as number;
       const rut = Math.exp(-((depth - 0.55) ** 2) / 0.01) * 0.07;
       const shade = (0.96 + 0.08 * depth - rut) * texture;
-      blend(out, p, dc, 188 * shade, 146 * shade, 108 * shade);
+      blend(out, p, dc, 186 * shade, 156 * shade, 124 * shade);
     }
     const ac = paved.cover[p] as number;
     if (ac > 0) {

@@ -4,6 +4,7 @@
  * generates the handful of blocks it touches.
  */
 import { layoutBlockBuildings } from './block-layout.ts';
+import { layoutBlockPlots } from './plot-layout.ts';
 import {
   MAX_ROAD_REACH,
   superblockAt,
@@ -106,11 +107,12 @@ function blockInsideArea(frame: SceneFrame, block: BlockFrame): boolean {
 /** The buildings and trees of a block (generated once per scene, then cached). */
 export function blockContent(state: SceneState, block: BlockFrame): BlockContent {
   return cached(state.blocks, block.key, BLOCK_CACHE_SIZE, () => {
-    const { buildings } = layoutBlockBuildings(state.frame, block);
+    const { buildings, style } = layoutBlockBuildings(state.frame, block);
     const trees = layoutBlockTrees(state.frame, block, buildings);
+    const plots = layoutBlockPlots(state.frame, block, style === 'field', buildings);
     const grow = 6 + MAX_SHADOW;
     const [s0, t0, s1, t1] = block.interior;
-    return { key: block.key, buildings, trees, reach: [s0 - grow, t0 - grow, s1 + grow, t1 + grow] };
+    return { key: block.key, buildings, trees, plots, reach: [s0 - grow, t0 - grow, s1 + grow, t1 + grow] };
   });
 }
 

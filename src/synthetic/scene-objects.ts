@@ -1,5 +1,6 @@
 /** @module synthetic/scene-objects — the things a block holds (buildings and trees) and the sun that lights them. */
 import type { BuildingShape, OrientedRect, ScenePoint } from './building-shapes.ts';
+import type { ScenePlot } from './plot-layout.ts';
 import type { RoofStyle } from './roof-style.ts';
 
 /** One building of the scene, in scene metres. Its `ring` is the truth footprint: exactly the roof as drawn. */
@@ -39,6 +40,7 @@ export type BlockContent = {
   readonly key: string;
   readonly buildings: readonly SceneBuilding[];
   readonly trees: readonly SceneTree[];
+  readonly plots: readonly ScenePlot[];
   readonly reach: readonly [number, number, number, number];
 };
 

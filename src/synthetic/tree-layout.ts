@@ -78,15 +78,22 @@ export function layoutBlockTrees(
   const random = createRandom(hashInts(frame.seed, Tag.crown, I, J, c * 64 + r));
   const [s0, t0, s1, t1] = block.interior;
   const greenery = valueNoise2(frame.seed, Tag.groundVegetation, (s0 + s1) / 600, (t0 + t1) / 600);
-  const perHectare = (8 + 70 * greenery * greenery) * (1.2 - 0.7 * block.density);
+  const perHectare = (14 + 110 * greenery * greenery) * (1.25 - 0.6 * block.density);
   const count = Math.round(((s1 - s0) * (t1 - t0) * perHectare) / 10000);
   const trees: SceneTree[] = [];
+  // Half the trees stand in clumps round a few centres, the rest anywhere.
+  const clumps = Array.from(
+    { length: random.int(1, 3) },
+    () => [random.range(s0, s1), random.range(t0, t1)] as const,
+  );
   for (let k = 0; k < count; k++) {
-    const radius = random.range(1.6, 4.8);
-    const s = random.range(s0 - 1, s1 + 1);
-    const t = random.range(t0 - 1, t1 + 1);
+    const radius = 1.5 + 4 * random.next() ** 2;
+    const clump = random.chance(0.5) ? random.pick(clumps) : undefined;
+    const s = clump ? clump[0] + random.range(-7, 7) : random.range(s0 - 1, s1 + 1);
+    const t = clump ? clump[1] + random.range(-7, 7) : random.range(t0 - 1, t1 + 1);
+    if (s < s0 - 1 || s > s1 + 1 || t < t0 - 1 || t > t1 + 1) continue;
     if (!clearOfBuildings(buildings, s, t, radius + 0.4)) continue;
-    trees.push(crown(random, s, t, radius, random.int(0, 2)));
+    trees.push(crown(random, s, t, radius, random.int(0, 3)));
   }
   for (const building of buildings) {
     if (!random.chance(OCCLUDED_SHARE)) continue;

@@ -61,7 +61,13 @@ describe('Banepa chip folder + OSM GeoJSON → binary dataset', () => {
     const masks = await readdir(path.join(out, 'masks'));
     expect(chips.sort()).toEqual(manifest.chips.map((c) => path.basename(c.image)).sort());
     expect(masks.sort()).toEqual(manifest.chips.map((c) => path.basename(c.mask)).sort());
-    expect((await readdir(out)).sort()).toEqual(['chips', 'dataset.json', 'labels.geojson', 'masks', 'stac-item.json']);
+    expect((await readdir(out)).sort()).toEqual([
+      'chips',
+      'dataset.json',
+      'labels.geojson',
+      'masks',
+      'stac-item.json',
+    ]);
   });
 
   it('records each window bounds as a quarter of its tile', () => {
@@ -152,7 +158,14 @@ describe('Banepa options', () => {
 
   it('writes multi-class masks consistent with the binary ones', async () => {
     const multiOut = path.join(work, 'multi');
-    const multi = await prepareDataset({ imagery, labels, aoi, zooms: [19], out: multiOut, maskKind: 'multi' });
+    const multi = await prepareDataset({
+      imagery,
+      labels,
+      aoi,
+      zooms: [19],
+      out: multiOut,
+      maskKind: 'multi',
+    });
     expect(multi.chips.length).toBeGreaterThan(0);
     expect(multi.chips.length % 4).toBe(0);
     expect(multi.classes.map((c) => c.name)).toEqual(['background', 'footprint', 'boundary', 'contact']);
@@ -163,22 +176,39 @@ describe('Banepa options', () => {
       mask.forEach((v, p) => {
         seen.add(v);
         if (binary.mask[p] === 1 && v === 0) throw new Error(`${entry.id} pixel ${p}: footprint lost`);
-        if ((v === 1 || v === 2) && binary.mask[p] !== 1) throw new Error(`${entry.id} pixel ${p}: outside footprint`);
+        if ((v === 1 || v === 2) && binary.mask[p] !== 1)
+          throw new Error(`${entry.id} pixel ${p}: outside footprint`);
       });
     }
     expect([...seen].sort()).toEqual([0, 1, 2, 3]);
   });
 
   it('resamples each tile to one chip on request', async () => {
-    const resampled = await prepareDataset({ imagery, labels, aoi, zooms: [19], out: path.join(work, 'resampled'), resample: true });
+    const resampled = await prepareDataset({
+      imagery,
+      labels,
+      aoi,
+      zooms: [19],
+      out: path.join(work, 'resampled'),
+      resample: true,
+    });
     expect(resampled.chips.length).toBeGreaterThan(0);
-    expect(resampled.chips.every((c) => c.window === undefined && c.id === `OAM-${c.tile.x}-${c.tile.y}-19`)).toBe(true);
+    expect(
+      resampled.chips.every((c) => c.window === undefined && c.id === `OAM-${c.tile.x}-${c.tile.y}-19`),
+    ).toBe(true);
     const { image } = await loadChip(path.join(work, 'resampled'), resampled.chips[0] as never);
     expect(image.width).toBe(256);
   });
 
   it('moves the mask with the label offset', async () => {
-    const shifted = await prepareDataset({ imagery, labels, aoi, zooms: [19], out: path.join(work, 'shifted'), offset: [3, 0] });
+    const shifted = await prepareDataset({
+      imagery,
+      labels,
+      aoi,
+      zooms: [19],
+      out: path.join(work, 'shifted'),
+      offset: [3, 0],
+    });
     const entry = shifted.chips.find((c) => c.buildings > 0);
     if (!entry) throw new Error('no chip with buildings');
     const before = (await loadChip(out, entry)).mask;
@@ -204,7 +234,9 @@ describe('Banepa options', () => {
     expect(second.chipSize).toBe(256);
     expect((await readdir(path.join(again, 'chips'))).length).toBe(second.chips.length);
     const other = path.join(work, 'other');
-    await prepareDataset({ imagery, labels, aoi, zooms: [19], out: other }).then(() => rm(path.join(other, 'dataset.json')));
+    await prepareDataset({ imagery, labels, aoi, zooms: [19], out: other }).then(() =>
+      rm(path.join(other, 'dataset.json')),
+    );
     await rm(path.join(other, 'chips'), { recursive: true });
     await writeFile(path.join(other, 'notes.txt'), 'mine');
     await rm(path.join(other, 'stac-item.json'));
@@ -217,6 +249,8 @@ describe('Banepa options', () => {
   });
 
   it('refuses a zoom the chip folder does not hold', async () => {
-    await expect(prepareDataset({ imagery, labels, zooms: [20], out: path.join(work, 'z20') })).rejects.toThrow(/zoom 20/);
+    await expect(
+      prepareDataset({ imagery, labels, zooms: [20], out: path.join(work, 'z20') }),
+    ).rejects.toThrow(/zoom 20/);
   });
 });

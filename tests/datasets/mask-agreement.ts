@@ -46,7 +46,8 @@ function sample(polygons: readonly Rings[], size: number): Uint8Array {
           const b = ring[(i + 1) % ring.length] as number[];
           const ay = a[1] as number;
           const by = b[1] as number;
-          if (ay <= y !== by <= y) xs.push((a[0] as number) + (((b[0] as number) - (a[0] as number)) * (y - ay)) / (by - ay));
+          if (ay <= y !== by <= y)
+            xs.push((a[0] as number) + (((b[0] as number) - (a[0] as number)) * (y - ay)) / (by - ay));
         }
       xs.sort((p, q) => p - q);
       for (let k = 0; k + 1 < xs.length; k += 2) {

@@ -12,9 +12,9 @@ import type { LabelCollection } from '../../labels/index.ts';
 import { createProgressBar, invalid, type Config } from '../../shared/index.ts';
 
 // The domains load when a dataset command runs, so other commands start without sharp, zod schemas and the like.
-const datasets = async (): Promise<typeof import('../../datasets/index.ts')> => import('../../datasets/index.ts');
-const imageryModule = async (): Promise<typeof import('../../imagery/index.ts')> => import('../../imagery/index.ts');
-const labelsModule = async (): Promise<typeof import('../../labels/index.ts')> => import('../../labels/index.ts');
+const datasets = async () => import('../../datasets/index.ts');
+const imageryModule = async () => import('../../imagery/index.ts');
+const labelsModule = async () => import('../../labels/index.ts');
 
 type PrepareFlags = {
   imagery: string;
@@ -39,12 +39,20 @@ type PrepareFlags = {
  * @param config - process configuration (network policy, tile cache, Overpass endpoint, AOI area limit)
  */
 export function registerDatasetCommands(program: Command, config: Config): void {
-  const dataset = program.command('dataset').description('training datasets: chips, masks and their manifest');
+  const dataset = program
+    .command('dataset')
+    .description('training datasets: chips, masks and their manifest');
   dataset
     .command('prepare')
     .description('cut imagery into chips and rasterize building labels into masks')
-    .requiredOption('--imagery <source>', 'XYZ/TMS URL template, TileJSON URL, or a folder of OAM-{x}-{y}-{z} chips')
-    .option('--aoi <geojson|bbox>', 'area of interest: GeoJSON file or w,s,e,n (default: the chips of a folder)')
+    .requiredOption(
+      '--imagery <source>',
+      'XYZ/TMS URL template, TileJSON URL, or a folder of OAM-{x}-{y}-{z} chips',
+    )
+    .option(
+      '--aoi <geojson|bbox>',
+      'area of interest: GeoJSON file or w,s,e,n (default: the chips of a folder)',
+    )
     .option('--labels <geojson>', 'building footprints GeoJSON (EPSG:4326)')
     .option('--osm', 'fetch the buildings of the AOI from OpenStreetMap (FAIR_OVERPASS_URL)')
     .requiredOption('--zoom <z[,z]>', 'zoom levels, e.g. 19 or 19,20', parseZooms)
@@ -53,7 +61,12 @@ export function registerDatasetCommands(program: Command, config: Config): void 
     .option('--mask <kind>', 'binary or multi (footprint, boundary, contact)', parseMaskKind, 'binary')
     .option('--chip-size <px>', 'chip size in pixels', integerIn('chip size', 8, 4096), 256)
     .option('--boundary-width <px>', 'boundary width of multi masks', numberIn('boundary width', 0, 256), 2)
-    .option('--contact-spacing <px>', 'contact spacing of multi masks', numberIn('contact spacing', 0, 256), 4)
+    .option(
+      '--contact-spacing <px>',
+      'contact spacing of multi masks',
+      numberIn('contact spacing', 0, 256),
+      4,
+    )
     .option('--resample', 'resample each tile to one chip instead of splitting larger tiles')
     .option('--concurrency <n>', 'tiles read and written at once', integerIn('concurrency', 1, 64), 4)
     .option('--json', 'print a JSON summary')
@@ -70,16 +83,22 @@ export function registerDatasetCommands(program: Command, config: Config): void 
 }
 
 async function runPrepare(flags: PrepareFlags, config: Config): Promise<void> {
-  if (Boolean(flags.labels) === Boolean(flags.osm)) invalid('give exactly one of --labels <geojson> or --osm');
+  if (Boolean(flags.labels) === Boolean(flags.osm))
+    invalid('give exactly one of --labels <geojson> or --osm');
   const { prepareDataset } = await datasets();
   const { readLabelFile } = await labelsModule();
-  const imagery = await (await imageryModule()).openImagerySource(flags.imagery, {
+  // Cheap local checks first: a bad AOI or label file fails before any imagery is opened.
+  const given = flags.aoi === undefined ? undefined : await readAoi(flags.aoi, config.maxAoiKm2);
+  const fileLabels = flags.labels ? (await readLabelFile(flags.labels)).labels : undefined;
+  const imagery = await (
+    await imageryModule()
+  ).openImagerySource(flags.imagery, {
     allowPrivateNetwork: config.allowPrivateNetwork,
     cacheDir: config.tileCacheDir,
   });
-  const given = flags.aoi === undefined ? undefined : await readAoi(flags.aoi, config.maxAoiKm2);
-  const labels = flags.labels ? (await readLabelFile(flags.labels)).labels : await osmLabels(imagery, given, config);
-  const aoi = given ?? (imagery.listTiles() === undefined ? await labelsExtent(labels, config.maxAoiKm2) : undefined);
+  const labels = fileLabels ?? (await osmLabels(imagery, given, config));
+  const aoi =
+    given ?? (imagery.listTiles() === undefined ? await labelsExtent(labels, config.maxAoiKm2) : undefined);
   const manifest = await prepareDataset({
     imagery,
     labels,
@@ -119,13 +138,22 @@ async function labelsExtent(labels: LabelCollection, maxAreaKm2: number): Promis
   const extent = bboxToPolygon(
     labels.features
       .map((f) => bboxOfGeometry(f.geometry))
-      .reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]),
+      .reduce((a, b) => [
+        Math.min(a[0], b[0]),
+        Math.min(a[1], b[1]),
+        Math.max(a[2], b[2]),
+        Math.max(a[3], b[3]),
+      ]),
   );
   assertAoiArea(extent, maxAreaKm2);
   return extent;
 }
 
-async function osmLabels(imagery: ImagerySource, aoi: Polygonal | undefined, config: Config): Promise<LabelCollection> {
+async function osmLabels(
+  imagery: ImagerySource,
+  aoi: Polygonal | undefined,
+  config: Config,
+): Promise<LabelCollection> {
   const listed = imagery.listTiles();
   const area = aoi ?? (listed ? (await datasets()).extentOfTiles(listed) : undefined);
   if (area === undefined) invalid(`--osm with a tile server (${imagery.label}) needs --aoi`);
@@ -184,7 +212,9 @@ function describe(s: Summary): string {
 function parseZooms(value: string): number[] {
   const zooms = value.split(',').map((v) => Number(v.trim()));
   if (zooms.length === 0 || zooms.some((z) => !Number.isInteger(z) || z < 0 || z > 30))
-    throw new InvalidArgumentError(`zoom ${JSON.stringify(value)} is not a comma-separated list of integers 0..30`);
+    throw new InvalidArgumentError(
+      `zoom ${JSON.stringify(value)} is not a comma-separated list of integers 0..30`,
+    );
   return zooms;
 }
 

@@ -1,14 +1,18 @@
 /** @module cli/commands — one module per command group; each exports a `register*` function. */
 import type { Command } from 'commander';
 import type { Config } from '../../shared/index.ts';
+import { registerCheckpointCommands } from './checkpoint.ts';
 import { registerDatasetCommands } from './dataset.ts';
 import { registerLabelsCommands } from './labels.ts';
+import { registerTilesCommands } from './tiles.ts';
 
 /** Adds every command group to the program. */
 export function registerCommands(program: Command, config: Config): void {
   program.command('version-info').description('print versions of the runtime parts').action(() => {
     console.log(JSON.stringify({ node: process.version }));
   });
+  registerCheckpointCommands(program, config);
   registerDatasetCommands(program, config);
   registerLabelsCommands(program, config);
+  registerTilesCommands(program, config);
 }

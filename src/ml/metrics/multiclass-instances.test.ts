@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { MaskValue } from '../../datasets/index.ts';
 import { AppError } from '../../shared/index.ts';
 import { objectMetrics } from './instance-matching.ts';
-import { instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
+import { MULTICLASS, instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
 import { labelPicture, picture } from './test-support/raster.ts';
 
 /** Two 4x4 buildings sharing a wall: 2 = boundary ring, 3 = contact along the shared wall, 1 = interior. */
@@ -24,6 +25,10 @@ const truth = labelPicture([
 const size = { width: 10, height: 6 };
 
 describe('instancesFromMulticlass', () => {
+  it('uses the class values the datasets write', () => {
+    expect(MULTICLASS).toEqual(MaskValue);
+  });
+
   it('separates touching buildings that binary connected components merge', () => {
     const binary = instancesFromBinary(touching.mask, size);
     expect(binary.count).toBe(1);

@@ -11,8 +11,9 @@ import { positiveTable } from './pixel-metrics.ts';
 import type { PositiveClasses } from './pixel-metrics.ts';
 
 /**
- * Class values of the multi-class building target: 0 background, 1 footprint interior, 2 boundary (the building's
- * outline), 3 contact (pixels where two buildings touch or nearly touch).
+ * Class values of the multi-class building target, as datasets/ writes them (`MaskValue`, kept here so metrics load
+ * without the dataset pipeline): 0 background, 1 footprint interior, 2 boundary (footprint pixels near the outline),
+ * 3 contact (pixels near two buildings: shared walls and the gaps between them).
  */
 export const MULTICLASS = { background: 0, footprint: 1, boundary: 2, contact: 3 } as const;
 

@@ -46,6 +46,13 @@ describe('createSegmentationEvaluator', () => {
     expect(r.pixel_recall).toBe(0.5);
   });
 
+  it('scores footprint and boundary pixels in multi-class mode, not contact pixels', () => {
+    const evaluator = createSegmentationEvaluator({ size, mode: 'multiclass' });
+    const noContact = Uint8Array.from(touching.mask, (v) => (v === 3 ? 0 : v));
+    evaluator.add(noContact, touching.mask);
+    expect(evaluator.result().pixel_iou).toBe(1);
+  });
+
   it('takes building classes for pixel scores', () => {
     const evaluator = createSegmentationEvaluator({ size, buildingClasses: [1] });
     evaluator.add(

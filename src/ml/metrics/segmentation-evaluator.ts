@@ -4,7 +4,7 @@
  */
 import { matchInstances, labelOverlaps, objectScores } from './instance-matching.ts';
 import type { LabelImage, RasterSize } from './connected-components.ts';
-import { instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
+import { MULTICLASS, instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
 import type { MulticlassInstanceOptions } from './multiclass-instances.ts';
 import { createPixelMetrics } from './pixel-metrics.ts';
 import type { PositiveClasses } from './pixel-metrics.ts';
@@ -32,7 +32,10 @@ export type SegmentationEvaluatorOptions = {
    * of the footprint interior grown back ({@link instancesFromMulticlass}). Default `'binary'`.
    */
   mode?: 'binary' | 'multiclass';
-  /** Building classes for pixel scores and binary instances, default every value > 0. */
+  /**
+   * Building classes for pixel scores (and binary instances). Default: every value > 0 in mode `'binary'`; footprint
+   * and boundary (1, 2) in mode `'multiclass'`, since contact pixels mix shared walls with the gaps between buildings.
+   */
   buildingClasses?: PositiveClasses;
   /** Minimum IoU of an object match, default 0.5. */
   iouThreshold?: number;
@@ -67,7 +70,9 @@ export interface SegmentationEvaluator {
  */
 export function createSegmentationEvaluator(options: SegmentationEvaluatorOptions): SegmentationEvaluator {
   const positive = options.buildingClasses;
-  const pixels = createPixelMetrics(positive === undefined ? {} : { positive });
+  const pixelClasses =
+    positive ?? (options.mode === 'multiclass' ? [MULTICLASS.footprint, MULTICLASS.boundary] : undefined);
+  const pixels = createPixelMetrics(pixelClasses === undefined ? {} : { positive: pixelClasses });
   const objects = { tp: 0, fp: 0, fn: 0 };
   const toInstances = (classMap: Uint8Array): LabelImage =>
     options.mode === 'multiclass'

@@ -1,0 +1,85 @@
+/** @module cli/commands/checkpoint.test — `fair checkpoint inspect` run as the real command line. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdam, writeCheckpoint } from '../../ml/index.ts';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+type Run = { code: number; stdout: string; stderr: string };
+
+function fair(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'bin/fair.js'), ...args],
+      { cwd: root, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'fair-cli-checkpoint-'));
+  const tensors = new Map([
+    ['conv.weight', { data: new Float32Array(16 * 27), shape: [16, 3, 3, 3] }],
+    ['conv.bias', { data: new Float32Array(16), shape: [16] }],
+  ]);
+  const adam = createAdam();
+  adam.step(
+    new Map([...tensors].map(([k, t]) => [k, t.data.slice()])),
+    new Map([...tensors].map(([k, t]) => [k, t.data.slice()])),
+    1e-3,
+  );
+  const architecture = {
+    name: 'unet-s',
+    classes: 4,
+    inputSize: 256,
+    normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
+  };
+  await writeCheckpoint(path.join(dir, 'last.safetensors'), {
+    tensors,
+    metadata: { architecture, epoch: 2, step: 80, bestMetric: 0.37 },
+    optimizer: adam.state(),
+  });
+  await writeFile(path.join(dir, 'broken.safetensors'), 'not a checkpoint at all');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fair checkpoint inspect', () => {
+  it('reports architecture, progress, optimiser and parameter count as JSON', async () => {
+    const run = await fair([
+      'checkpoint',
+      'inspect',
+      path.join(dir, 'last.safetensors'),
+      '--json',
+      '--tensors',
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      formatVersion: 1,
+      epoch: 2,
+      step: 80,
+      bestMetric: 0.37,
+      optimizer: { kind: 'adam', steps: 1 },
+      tensorCount: 2,
+      parameters: 448,
+      tensors: { 'conv.weight': [16, 3, 3, 3], 'conv.bias': [16] },
+    });
+  });
+
+  it('fails with one line naming a file that is not a checkpoint', async () => {
+    const run = await fair(['checkpoint', 'inspect', path.join(dir, 'broken.safetensors')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/broken.safetensors is not a checkpoint/);
+  });
+});
