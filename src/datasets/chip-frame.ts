@@ -74,14 +74,22 @@ export function framesOfTile(tile: Tile, split: TileSplit, chipSize: number): Ch
   return frames;
 }
 
-/** Chip id: `OAM-{x}-{y}-{z}`, with `-{col}-{row}` appended for a window of a split tile. */
+/**
+ * Chip id: `OAM-{x}-{y}-{z}`, with `-{col}-{row}` appended for a window of a split tile.
+ * @param frame - the chip's tile and window
+ * @returns the id, also the chip's file stem
+ */
 export function chipId(frame: Pick<ChipFrame, 'tile' | 'window'>): string {
   const { x, y, z } = frame.tile;
   const base = `OAM-${x}-${y}-${z}`;
   return frame.window ? `${base}-${frame.window.col}-${frame.window.row}` : base;
 }
 
-/** Bounds `[w, s, e, n]` in degrees of a chip frame. */
+/**
+ * Bounds of a chip frame.
+ * @param frame - the chip frame
+ * @returns `[w, s, e, n]` in degrees
+ */
 export function frameBounds(frame: ChipFrame): BBox {
   const span = frame.size / frame.pixelsPerTile;
   const [w, n] = tileToLonLat(frame.originX, frame.originY, frame.tile.z);
@@ -89,7 +97,11 @@ export function frameBounds(frame: ChipFrame): BBox {
   return [w, s, e, n];
 }
 
-/** Extent of a chip frame in tile-fraction units at its zoom: `[minX, minY, maxX, maxY]`. */
+/**
+ * Extent of a chip frame in tile-fraction units at its zoom.
+ * @param frame - the chip frame
+ * @returns `[minX, minY, maxX, maxY]`
+ */
 export function frameExtent(frame: ChipFrame): BBox {
   const span = frame.size / frame.pixelsPerTile;
   return [frame.originX, frame.originY, frame.originX + span, frame.originY + span];
@@ -108,7 +120,11 @@ export function ringsToPixels(rings: readonly Position[][], frame: ChipFrame): P
   );
 }
 
-/** Union of bboxes, or undefined for none. */
+/**
+ * Union of bboxes.
+ * @param boxes - `[w, s, e, n]` boxes
+ * @returns their union, or undefined for an empty list
+ */
 export function unionBBox(boxes: readonly BBox[]): BBox | undefined {
   if (boxes.length === 0) return undefined;
   const out: BBox = [Infinity, Infinity, -Infinity, -Infinity];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createStacValidator, type StacValidator } from '../shared/index.ts';
-import { datasetStacItem, LABEL_EXTENSION } from './dataset-stac-item.ts';
+import { CLASSIFICATION_EXTENSION, datasetStacItem, LABEL_EXTENSION } from './dataset-stac-item.ts';
 import { classesOf, type DatasetManifest } from './manifest.ts';
 
 const schemasDir = path.resolve(import.meta.dirname, '../..', '../shared/schemas/stac');
@@ -46,15 +46,18 @@ describe('datasetStacItem', () => {
     const result = validator.validate(item);
     expect(result.errors).toEqual([]);
     expect(result.schemas).toContain(LABEL_EXTENSION);
+    expect(result.schemas).toContain(CLASSIFICATION_EXTENSION);
     expect(result.schemas[0]).toMatch(/v1\.1\.0\/item-spec/);
   });
 
-  it('describes a vector segmentation label with the mask classes', () => {
+  it('describes vector building labels, and the mask values with the Classification extension', () => {
     const item = datasetStacItem(manifest({ maskKind: 'binary', classes: classesOf('binary') }));
     expect(item.properties['label:type']).toBe('vector');
     expect(item.properties['label:tasks']).toEqual(['segmentation']);
-    expect(item.properties['label:classes']).toEqual([
-      { name: 'class', classes: ['background', 'building'] },
+    expect(item.properties['label:classes']).toEqual([{ name: 'class', classes: ['building'] }]);
+    expect(item.assets['masks']?.['classification:classes']).toEqual([
+      { value: 0, name: 'background' },
+      { value: 1, name: 'building' },
     ]);
     expect(item.properties['keywords']).toContain('building');
     expect(item.bbox).toEqual([85.5188, 27.6292, 85.5233, 27.6344]);
@@ -77,6 +80,13 @@ describe('datasetStacItem', () => {
     const result = validator.validate(item);
     expect(result.valid).toBe(false);
     expect(result.errors.join('\n')).toMatch(/label:type/);
+  });
+
+  it('is caught by the Classification extension when a class name has a space', () => {
+    const item = datasetStacItem(manifest());
+    const classes = item.assets['masks']?.['classification:classes'];
+    if (classes?.[0]) classes[0].name = 'no data';
+    expect(validator.validate(item).errors.join('\n')).toMatch(/classification\/v2\.0\.0/);
   });
 
   it('is caught by the core schema when the geometry is missing', () => {

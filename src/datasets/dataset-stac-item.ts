@@ -10,9 +10,22 @@ import { DatasetLayout } from './dataset-folder.ts';
 export const STAC_VERSION = '1.1.0';
 /** Label extension schema the item declares. */
 export const LABEL_EXTENSION = 'https://stac-extensions.github.io/label/v1.0.1/schema.json';
+/** Classification extension schema the item declares (the mask values of the `masks` asset). */
+export const CLASSIFICATION_EXTENSION = 'https://stac-extensions.github.io/classification/v2.0.0/schema.json';
+
+/** The property every feature of `labels.geojson` carries, and its one value (the Label extension's class). */
+export const LABEL_CLASS_PROPERTY = 'class';
+/** The class of every label. */
+export const LABEL_CLASS = 'building';
 
 /** A STAC asset. */
-export type StacAsset = { href: string; type?: string; title?: string; roles?: string[] };
+export type StacAsset = {
+  href: string;
+  type?: string;
+  title?: string;
+  roles?: string[];
+  'classification:classes'?: { value: number; name: string; description?: string }[];
+};
 
 /** A STAC link. */
 export type StacLink = { rel: string; href: string; type?: string; title?: string };
@@ -45,10 +58,11 @@ export type DatasetStacOptions = {
 };
 
 /**
- * Builds the dataset's STAC Item: `label:type` vector, `label:tasks` segmentation, `label:properties` and
- * `label:classes` naming the mask classes, keywords, the dataset extent as bbox and geometry, and assets for the
- * manifest, the labels GeoJSON and the chips and masks folders (hrefs relative to the dataset folder). A `source`
- * link points at the imagery when it is a URL.
+ * Builds the dataset's STAC Item: Label extension fields for the vector labels (`label:type` vector, `label:tasks`
+ * segmentation, `label:properties` `["class"]`, `label:classes` `building`), keywords, the dataset extent as bbox and
+ * geometry, and assets for the manifest, the labels GeoJSON and the chips and masks folders (hrefs relative to the
+ * dataset folder); the masks asset lists its pixel values with the Classification extension. A `source` link points
+ * at the imagery when it is a URL.
  * @param manifest - the dataset manifest
  * @param options - id, title, description, licence, building count (defaults above)
  * @returns a STAC Item that validates against core 1.1.0 and the Label extension 1.0.1
@@ -85,8 +99,8 @@ export function datasetStacItem(
     keywords: ['building', 'semantic-segmentation', 'polygon', 'fair', `mask-${manifest.maskKind}`],
     'label:type': 'vector',
     'label:tasks': ['segmentation'],
-    'label:properties': ['class'],
-    'label:classes': [{ name: 'class', classes: manifest.classes.map((c) => c.name) }],
+    'label:properties': [LABEL_CLASS_PROPERTY],
+    'label:classes': [{ name: LABEL_CLASS_PROPERTY, classes: [LABEL_CLASS] }],
     'label:description': `Building footprints rasterized to ${manifest.maskKind} masks (${manifest.classes
       .map((c) => `${c.value} ${c.name}`)
       .join(', ')})`,
@@ -94,12 +108,12 @@ export function datasetStacItem(
   };
   if (options.buildings !== undefined)
     properties['label:overviews'] = [
-      { property_key: 'class', counts: [{ name: 'building', count: options.buildings }] },
+      { property_key: LABEL_CLASS_PROPERTY, counts: [{ name: LABEL_CLASS, count: options.buildings }] },
     ];
   return {
     type: 'Feature',
     stac_version: STAC_VERSION,
-    stac_extensions: [LABEL_EXTENSION],
+    stac_extensions: [LABEL_EXTENSION, CLASSIFICATION_EXTENSION],
     id: options.id ?? `fair-dataset-${manifest.created.replace(/\D/g, '')}`,
     bbox: [w, s, e, n],
     geometry,
@@ -113,9 +127,12 @@ export function datasetStacItem(
         'labels',
       ]),
       chips: asset(`${DatasetLayout.chips}/`, 'image/png', `Image chips (${chips}, RGB PNG)`, ['data']),
-      masks: asset(`${DatasetLayout.masks}/`, 'image/png', 'Masks (single-band PNG of class values)', [
-        'labels',
-      ]),
+      masks: {
+        ...asset(`${DatasetLayout.masks}/`, 'image/png', 'Masks (single-band PNG of class values)', [
+          'labels',
+        ]),
+        'classification:classes': manifest.classes.map((c) => ({ value: c.value, name: c.name })),
+      },
     },
   };
 }

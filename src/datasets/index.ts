@@ -34,6 +34,9 @@ export {
 export { polygonizeMask } from './polygonize.ts';
 export {
   datasetStacItem,
+  CLASSIFICATION_EXTENSION,
+  LABEL_CLASS,
+  LABEL_CLASS_PROPERTY,
   LABEL_EXTENSION,
   STAC_VERSION,
   type DatasetStacItem,

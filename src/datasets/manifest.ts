@@ -116,7 +116,11 @@ export const datasetManifestSchema = z.object({
   chips: z.array(chipEntrySchema),
 });
 
-/** Mask value range of a manifest: the largest class value. */
+/**
+ * The largest mask value a dataset may hold.
+ * @param manifest - the manifest (its classes)
+ * @returns the largest class value
+ */
 export function maxClassValue(manifest: Pick<DatasetManifest, 'classes'>): number {
   return manifest.classes.reduce((max, c) => Math.max(max, c.value), 0);
 }

@@ -99,7 +99,11 @@ export function extentOfTiles(tiles: readonly Tile[]): Polygonal {
   return bboxPolygon(bbox);
 }
 
-/** A bbox as a closed, counter-clockwise Polygon. */
+/**
+ * A bbox as a Polygon.
+ * @param bbox - `[w, s, e, n]` in degrees
+ * @returns a closed, counter-clockwise Polygon
+ */
 export function bboxPolygon([w, s, e, n]: BBox): Polygonal {
   return {
     type: 'Polygon',

@@ -4,7 +4,6 @@
  * GeoJSON and a STAC Item beside them.
  */
 import { join } from 'node:path';
-import type { Feature } from 'geojson';
 import { bboxesIntersect, bboxOfGeometry, offsetGeometry, type Polygonal, type Tile } from '../geo/index.ts';
 import { readTiles, type ImagerySource, type RasterRGB } from '../imagery/index.ts';
 import type { LabelCollection } from '../labels/index.ts';
@@ -13,7 +12,8 @@ import { buildMask, resolveMaskOptions, type BuildMaskOptions } from './build-ma
 import { chipId, frameBounds, framesOfTile, splitTile, unionBBox } from './chip-frame.ts';
 import { cutTile, writeChipPng, writeMaskPng } from './chip-raster.ts';
 import { DatasetLayout, openDatasetFolder, type DatasetWriter } from './dataset-folder.ts';
-import { datasetStacItem } from './dataset-stac-item.ts';
+import { datasetStacItem, LABEL_CLASS, LABEL_CLASS_PROPERTY } from './dataset-stac-item.ts';
+import { failingFast } from './fail-fast-source.ts';
 import { buildingsInFrame, createLabelIndex, type LabelIndex } from './label-index.ts';
 import { classesOf, type ChipEntry, type DatasetManifest, type MaskKind } from './manifest.ts';
 import { bboxPolygon, DEFAULT_MAX_TILES, planTiles } from './plan-tiles.ts';
@@ -160,43 +160,6 @@ async function writeChips(
   return entries.sort(compareEntries);
 }
 
-/** Consecutive failures, with no tile read yet, after which the source is taken to be broken as a whole. */
-const FAIL_FAST_AFTER = 8;
-
-/**
- * Wraps a source so that a source failing on its first tiles (a private address, a server answering 401/500/HTML
- * to everything) stops the run with that error at once, instead of after every tile of a large AOI was retried.
- */
-function failingFast(source: ImagerySource, stop: AbortController): ImagerySource {
-  let failures = 0;
-  let successes = 0;
-  return {
-    kind: source.kind,
-    label: source.label,
-    minzoom: source.minzoom,
-    maxzoom: source.maxzoom,
-    bounds: source.bounds,
-    listTiles: () => source.listTiles(),
-    async readTile(tile, signal) {
-      try {
-        const image = await source.readTile(tile, signal);
-        successes++;
-        return image;
-      } catch (error) {
-        failures++;
-        if (successes === 0 && failures >= FAIL_FAST_AFTER && !stop.signal.aborted) {
-          const reason = error instanceof Error ? error.message : String(error);
-          const code = error instanceof AppError ? error.code : 'UPSTREAM_FAILURE';
-          stop.abort(
-            new AppError(code, `imagery ${source.label} failed on its first ${failures} tiles: ${reason}`),
-          );
-        }
-        throw error;
-      }
-    },
-  };
-}
-
 function track(pending: Set<Promise<void>>, work: Promise<void>): void {
   const settled = work.finally(() => pending.delete(settled));
   // Failures surface through Promise.race/Promise.all above; this branch only keeps Node from reporting them twice.
@@ -280,7 +243,10 @@ function labelsExtent(geometries: readonly Polygonal[]): Polygonal {
   return bboxPolygon(bbox);
 }
 
-/** The labels (offset applied) whose extent meets the dataset bounds, as written to `labels.geojson`. */
+/**
+ * The labels (offset applied) whose extent meets the dataset bounds, as written to `labels.geojson`, each with
+ * `class: building` added (the Label extension's class property; other properties are kept).
+ */
 function labelsInBounds(
   labels: LabelCollection,
   offset: [number, number],
@@ -289,8 +255,12 @@ function labelsInBounds(
   const features: LabelCollection['features'] = [];
   for (const feature of labels.features) {
     const geometry = offsetGeometry(feature.geometry, offset);
-    if (bboxesIntersect(bboxOfGeometry(geometry), manifest.bounds))
-      features.push({ ...feature, geometry } as Feature<Polygonal, (typeof feature)['properties']>);
+    if (!bboxesIntersect(bboxOfGeometry(geometry), manifest.bounds)) continue;
+    features.push({
+      ...feature,
+      geometry,
+      properties: { ...feature.properties, [LABEL_CLASS_PROPERTY]: LABEL_CLASS },
+    });
   }
   return { type: 'FeatureCollection', features };
 }

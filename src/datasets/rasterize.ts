@@ -20,6 +20,8 @@ export type BandVisitor = (x: number, y: number, d2: number) => void;
 
 /**
  * Checks raster dimensions.
+ * @param width - pixels
+ * @param height - pixels
  * @throws AppError INVALID_PARAMETER_VALUE when width or height is not a positive integer up to 65,536
  */
 export function assertRasterSize(width: number, height: number): void {

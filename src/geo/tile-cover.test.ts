@@ -77,6 +77,26 @@ describe('tilesCoveringGeometry', () => {
     expect(tilesCoveringGeometry(multi, z).length).toBe(4 + 9);
   });
 
+  it('covers exactly the tiles of an AOI drawn on tile bounds', () => {
+    const [w] = tileBounds({ x: 386690, y: 220241, z: 19 });
+    const [, s, e, n] = tileBounds({ x: 386691, y: 220242, z: 19 });
+    const [, , , top] = tileBounds({ x: 386690, y: 220241, z: 19 });
+    const aoi: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [w, s],
+          [e, s],
+          [e, top],
+          [w, top],
+          [w, s],
+        ],
+      ],
+    };
+    expect(tilesCoveringGeometry(aoi, 19)).toHaveLength(4);
+    expect(n).toBeLessThan(top);
+  });
+
   it('covers a small polygon inside a single tile', () => {
     const [w, s, e, n] = tileBounds({ x: 386690, y: 220241, z: 19 });
     const dx = (e - w) / 4;

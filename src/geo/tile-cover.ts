@@ -33,8 +33,23 @@ function toTileSpace(p: Position, z: number): Point {
   return lonLatToTileFraction(p[0] ?? 0, p[1] ?? 0, z);
 }
 
-/** Index range of unit cells an interval [lo, hi] overlaps with positive length (a point counts as its cell). */
-function cellRange(lo: number, hi: number, max: number): [number, number] {
+/**
+ * Tile-space coordinates within this distance of a tile line are snapped onto it: lon/lat ↔ tile round trips leave
+ * ~1e-10 of rounding, which would otherwise add a neighbouring row or column to an AOI drawn on tile bounds.
+ */
+const SNAP = 1e-7;
+
+function snap(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v - r) < SNAP ? r : v;
+}
+
+/** Index range of unit cells an interval [lo, hi] overlaps with positive length (a point inside a cell counts). */
+function cellRange(rawLo: number, rawHi: number, max: number): [number, number] {
+  const lo = snap(rawLo);
+  const hi = snap(rawHi);
+  // A zero-length extent lying on a tile line touches the cells on both sides only along that line: none of them.
+  if (lo === hi && Number.isInteger(lo)) return [1, 0];
   const first = Math.floor(lo);
   let last = Math.floor(hi);
   if (hi > lo && Number.isInteger(hi)) last = hi - 1;

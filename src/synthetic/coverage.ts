@@ -24,6 +24,7 @@ export type PixelBox = {
   readonly height: number;
 };
 
+/** Sub-scanlines per pixel row: vertical coverage resolution of polygon edges. */
 const SUBSCANLINES = 5;
 
 /** Adds `weight × overlap` of span [xa, xb] (global px) to each pixel of one row (window-relative scratch). */
@@ -48,12 +49,14 @@ function addSpan(box: PixelBox, coverage: Float32Array, xa: number, xb: number, 
  * @param xy - ring vertices in global pixel coordinates, flat `[x0, y0, x1, y1, …]`, not closed
  * @param scratch - a zeroed Float32Array at least `box.width` long; left zeroed
  * @param visit - called once per covered pixel, row by row
+ * @param subscanlines - vertical samples per row, default 5 (soft things such as shadows can take fewer)
  */
 export function fillPolygon(
   box: PixelBox,
   xy: Float64Array,
   scratch: Float32Array,
   visit: CoverageVisitor,
+  subscanlines = SUBSCANLINES,
 ): void {
   const n = xy.length / 2;
   let minY = Infinity;
@@ -75,8 +78,8 @@ export function fillPolygon(
   if (row0 > row1 || col0 > col1) return;
   const crossings = new Float64Array(n);
   for (let row = row0; row <= row1; row++) {
-    for (let sub = 0; sub < SUBSCANLINES; sub++) {
-      const y = row + (sub + 0.5) / SUBSCANLINES;
+    for (let sub = 0; sub < subscanlines; sub++) {
+      const y = row + (sub + 0.5) / subscanlines;
       if (y < minY || y > maxY) continue;
       let count = 0;
       for (let i = 0, j = n - 1; i < n; j = i++) {
@@ -95,7 +98,7 @@ export function fillPolygon(
         }
       }
       for (let k = 0; k + 1 < count; k += 2)
-        addSpan(box, scratch, crossings[k] as number, crossings[k + 1] as number, 1 / SUBSCANLINES);
+        addSpan(box, scratch, crossings[k] as number, crossings[k + 1] as number, 1 / subscanlines);
     }
     const rowIndex = (row - box.y0) * box.width;
     for (let col = col0; col <= col1; col++) {

@@ -112,7 +112,7 @@ export function sceneBuildingsIn(
  * @returns a GeoJSON FeatureCollection of Polygons with properties `{ building: 'yes', id }`
  * @throws AppError INVALID_PARAMETER_VALUE for a malformed bbox
  * @example
- * const truth = syntheticBuildings(scene, tileBounds({ x: 316873, y: 264036, z: 19 }));
+ * const truth = syntheticBuildings(scene, tileBounds({ x: 315737, y: 264037, z: 19 }));
  */
 export function syntheticBuildings(
   scene: SyntheticScene,

@@ -49,7 +49,10 @@ function smoothstep(lo: number, hi: number, x: number): number {
  */
 export function paintGround(win: PixelWindow, fields: WindowFields, out: Float32Array): void {
   const { seed } = win.frame;
-  const moisture = sampleNoise(win, seed, Tag.groundMoisture, [[220, 1.1]]);
+  const moisture = sampleNoise(win, seed, Tag.groundMoisture, [
+    [220, 1.1],
+    [28, 0.5],
+  ]);
   const vegetation = sampleNoise(win, seed, Tag.groundVegetation, [
     [55, 1],
     [18, 0.6],
@@ -81,7 +84,7 @@ export function paintGround(win: PixelWindow, fields: WindowFields, out: Float32
     r += (70 - r) * shrub;
     g += (88 - g) * shrub;
     b += (54 - b) * shrub;
-    const texture = 1 + 0.2 * (fields.patch[p] as number) + 0.22 * (fields.grain[p] as number);
+    const texture = 1 + 0.26 * (fields.patch[p] as number) + 0.24 * (fields.grain[p] as number);
     out[3 * p] = r * texture;
     out[3 * p + 1] = g * texture;
     out[3 * p + 2] = b * texture;

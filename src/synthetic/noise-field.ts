@@ -2,7 +2,7 @@
  * @module synthetic/noise-field — smooth fields sampled over a whole pixel window at once: a lattice in ground metres
  * (global, so windows agree) interpolated with per-column and per-row weights, a few nanoseconds per pixel.
  */
-import { hashUnit, smoothWeight } from './random.ts';
+import { hashInts, hashPixel, smoothWeight } from './random.ts';
 import type { PixelWindow } from './pixel-window.ts';
 
 type Axis = { index: Int32Array; weight: Float64Array; first: number; count: number };
@@ -48,32 +48,35 @@ export function addLatticeField(
     for (let i = 0; i < ax.count; i++)
       lattice[j * ax.count + i] = amplitude * valueAt(ax.first + i, ay.first + j);
   const { width, height } = win;
-  const cells = ax.count - 1;
-  const column = new Int32Array(width);
-  for (let col = 0; col < width; col++) column[col] = (ax.index[col] as number) - ax.first;
+  // Columns sharing a lattice cell form a run (us increases with the column).
+  const runStart: number[] = [];
+  const runCell: number[] = [];
+  for (let col = 0; col < width; col++) {
+    const k = (ax.index[col] as number) - ax.first;
+    if (col === 0 || k !== runCell[runCell.length - 1]) {
+      runStart.push(col);
+      runCell.push(k);
+    }
+  }
+  runStart.push(width);
   const columnWeight = ax.weight;
-  // Per row, each lattice cell reduces to value = offset + slope × wx.
-  const offset = new Float64Array(cells);
-  const slope = new Float64Array(cells);
   for (let row = 0; row < height; row++) {
     const top = ((ay.index[row] as number) - ay.first) * ax.count;
     const bottom = top + ax.count;
     const wy = ay.weight[row] as number;
-    for (let k = 0; k < cells; k++) {
+    const base = row * width;
+    for (let r = 0; r < runCell.length; r++) {
+      const k = runCell[r] as number;
       const a = lattice[top + k] as number;
       const b = lattice[top + k + 1] as number;
       const c = lattice[bottom + k] as number;
       const d = lattice[bottom + k + 1] as number;
-      offset[k] = a + (c - a) * wy;
-      slope[k] = b - a + (d - c - (b - a)) * wy;
-    }
-    const base = row * width;
-    for (let col = 0; col < width; col++) {
-      const k = column[col] as number;
-      out[base + col] =
-        (out[base + col] as number) +
-        (offset[k] as number) +
-        (slope[k] as number) * (columnWeight[col] as number);
+      // Within a cell the value is offset + slope × wx.
+      const offset = a + (c - a) * wy;
+      const slope = b - a + (d - c - (b - a)) * wy;
+      const end = runStart[r + 1] as number;
+      for (let col = runStart[r] as number; col < end; col++)
+        out[base + col] = (out[base + col] as number) + offset + slope * (columnWeight[col] as number);
     }
   }
 }
@@ -92,7 +95,15 @@ export function sampleNoise(
   const out = new Float32Array(win.width * win.height);
   octaves.forEach(([wavelength, amplitude], k) => {
     if (wavelength < 1.5 * win.metresPerPixel) return;
-    addLatticeField(win, wavelength, (i, j) => hashUnit(seed, tag, i, j, k) - 0.5, out, amplitude);
+    // One full hash per octave, then the cheap per-point hash for its many lattice points.
+    const octaveSeed = hashInts(seed, tag, k);
+    addLatticeField(
+      win,
+      wavelength,
+      (i, j) => hashPixel(octaveSeed, i, j) / 4294967296 - 0.5,
+      out,
+      amplitude,
+    );
   });
   return out;
 }

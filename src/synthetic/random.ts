@@ -144,4 +144,5 @@ export const Tag = {
   crown: 18,
   crownFine: 19,
   track: 20,
+  vehicle: 21,
 } as const;

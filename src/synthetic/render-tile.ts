@@ -17,6 +17,7 @@ import { sceneRectOfGroundRect, type SyntheticScene } from './scene.ts';
 import { MAX_SHADOW } from './scene-objects.ts';
 import { paintShadows } from './shadow-layer.ts';
 import { paintTrees } from './tree-layer.ts';
+import { paintVehicles } from './vehicle-layer.ts';
 
 /** Coarsest ground resolution (metres per pixel) at which buildings and trees are still drawn one by one. */
 const DETAIL_LIMIT = 6;
@@ -60,7 +61,8 @@ export function renderSyntheticArea(
   const out = new Float32Array(width * height * 3);
   const scratch = new Float32Array(width);
   paintGround(win, fields, out);
-  const blocks = blocksIn(state, rect);
+  const detailed = win.metresPerPixel <= DETAIL_LIMIT;
+  const blocks = detailed ? blocksIn(state, rect) : [];
   const inside = grow(rect, win.metresPerPixel);
   paintPlots(
     win,
@@ -69,8 +71,9 @@ export function renderSyntheticArea(
     scratch,
     out,
   );
-  paintRoads(win, superblocksIn(state, grow(rect, 2 * MAX_ROAD_REACH)), rect, fields, out);
-  if (win.metresPerPixel <= DETAIL_LIMIT) {
+  const vehicles = paintRoads(win, superblocksIn(state, grow(rect, 2 * MAX_ROAD_REACH)), rect, fields, out);
+  paintVehicles(win, vehicles, scratch, out);
+  if (detailed) {
     const near = grow(rect, MAX_SHADOW + win.metresPerPixel);
     const buildings = blocks.flatMap((b) => b.buildings);
     const trees = blocks.flatMap((b) => b.trees);
@@ -143,7 +146,7 @@ function quantise(win: PixelWindow, out: Float32Array): Uint8Array {
  * @returns an RGB raster `size × size`
  * @throws AppError INVALID_PARAMETER_VALUE for a zoom outside 0..30, x/y outside the zoom's grid, or a bad size
  * @example
- * const raster = renderSyntheticTile(createSyntheticScene({ seed: 42 }), { x: 316873, y: 264036, z: 19 });
+ * const raster = renderSyntheticTile(createSyntheticScene({ seed: 42 }), { x: 315737, y: 264037, z: 19 });
  */
 export function renderSyntheticTile(scene: SyntheticScene, tile: Tile, size = 256): RasterRGB {
   assertZoom(tile.z);
@@ -157,5 +160,7 @@ export function renderSyntheticTile(scene: SyntheticScene, tile: Tile, size = 25
     tile.y >= n
   )
     invalid(`tile ${tile.z}/${tile.x}/${tile.y} is outside the zoom ${tile.z} grid`);
+  if (!Number.isInteger(size) || size < 1 || size > 4096)
+    invalid(`tile size ${size} must be an integer 1..4096`);
   return renderSyntheticArea(scene, tile.z, tile.x * size, tile.y * size, size, size, size);
 }

@@ -1,10 +1,11 @@
 /** @module synthetic/road-layer — paints roads: asphalt with dusty shoulders, laterite roads with worn tracks, paths. */
 import { fillCapsule } from './coverage.ts';
 import { sceneToPixel, type PixelWindow } from './pixel-window.ts';
-import { MAX_ROAD_REACH, roadPieces, type RoadKind, type Superblock } from './road-network.ts';
+import { MAX_ROAD_REACH, ROAD_KNOT, roadPieces, type RoadKind, type Superblock } from './road-network.ts';
 import { insideArea, sceneToGround } from './scene.ts';
 import type { SceneRect } from './scene-content.ts';
 import type { WindowFields } from './ground-layer.ts';
+import { vehicleOnPiece, type Vehicle } from './vehicle-layer.ts';
 
 type Surface = { cover: Float32Array; depth: Float32Array };
 
@@ -16,6 +17,7 @@ function surfaceIndex(kind: RoadKind): number {
  * Paints every road piece of the given superblocks that lies inside the area and reaches the window.
  * @param rect - scene rectangle covering the window
  * @param out - interleaved RGB floats, painted over
+ * @returns the vehicles standing on the pieces (only at zooms finer than 1 m per pixel), for the caller to paint
  */
 export function paintRoads(
   win: PixelWindow,
@@ -23,8 +25,10 @@ export function paintRoads(
   rect: SceneRect,
   fields: WindowFields,
   out: Float32Array,
-): void {
+): Vehicle[] {
   const n = win.width * win.height;
+  const vehicles: Vehicle[] = [];
+  const withVehicles = win.metresPerPixel < 1;
   const surfaces: Surface[] = [0, 1, 2].map(() => ({
     cover: new Float32Array(n),
     depth: new Float32Array(n),
@@ -32,18 +36,25 @@ export function paintRoads(
   const { frame } = win;
   const lo = (axis: 's' | 't'): number => (axis === 's' ? rect[1] : rect[0]) - MAX_ROAD_REACH;
   const hi = (axis: 's' | 't'): number => (axis === 's' ? rect[3] : rect[2]) + MAX_ROAD_REACH;
+  // Coarse zooms: knots about two pixels apart, and no roads narrower than a third of a pixel.
+  const knot = ROAD_KNOT * 2 ** Math.max(0, Math.ceil(Math.log2((2 * win.metresPerPixel) / ROAD_KNOT)));
   for (const superblock of superblocks)
     for (const road of superblock.roads) {
+      if (road.halfWidth < 0.3 * win.metresPerPixel) continue;
       const cross = road.pos;
       const [c0, c1] = road.axis === 's' ? [rect[0], rect[2]] : [rect[1], rect[3]];
       if (cross < c0 - 2 * MAX_ROAD_REACH || cross > c1 + 2 * MAX_ROAD_REACH) continue;
       const surface = surfaces[surfaceIndex(road.kind)] as Surface;
-      for (const piece of roadPieces(frame, road, lo(road.axis), hi(road.axis))) {
+      for (const piece of roadPieces(frame, road, lo(road.axis), hi(road.axis), knot)) {
         const [ua, va] = sceneToGround(frame, piece.s0, piece.t0);
         const [ub, vb] = sceneToGround(frame, piece.s1, piece.t1);
         if (!insideArea(frame, ua, va) || !insideArea(frame, ub, vb)) continue;
         const [ax, ay] = sceneToPixel(win, piece.s0, piece.t0);
         const [bx, by] = sceneToPixel(win, piece.s1, piece.t1);
+        if (withVehicles) {
+          const vehicle = vehicleOnPiece(frame.seed, piece);
+          if (vehicle) vehicles.push(vehicle);
+        }
         const radius = piece.halfWidth / win.metresPerPixel;
         fillCapsule(win, ax, ay, bx, by, radius, (i, c, _col, _row, depth) => {
           if (c > (surface.cover[i] as number)) surface.cover[i] = c;
@@ -53,6 +64,7 @@ export function paintRoads(
       }
     }
   composite(n, surfaces, fields, out);
+  return vehicles;
 }
 
 function blend(out: Float32Array, p: number, cover: number, r: number, g: number, b: number): void {

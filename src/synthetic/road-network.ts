@@ -192,21 +192,38 @@ export function superblockAt(frame: SceneFrame, I: number, J: number): Superbloc
 }
 
 /** A straight piece of a road's centreline, scene metres. */
-export type RoadPiece = { s0: number; t0: number; s1: number; t1: number; halfWidth: number; kind: RoadKind };
+export type RoadPiece = {
+  s0: number;
+  t0: number;
+  s1: number;
+  t1: number;
+  halfWidth: number;
+  kind: RoadKind;
+  /** Id of the road and run position where the piece starts: together a stable key of the piece. */
+  roadId: number;
+  run: number;
+};
 
 /** Spacing of the knots where a road's wiggly centreline is sampled into straight pieces, metres. */
-const KNOT = 5;
+export const ROAD_KNOT = 5;
 
 /**
- * Straight pieces of a road's centreline within run range `[lo, hi]`, knots on a global 5 m lattice so that pieces
- * do not depend on who asks.
+ * Straight pieces of a road's centreline within run range `[lo, hi]`, knots on a global lattice (multiples of
+ * `knot`) so that pieces do not depend on who asks.
+ * @param knot - knot spacing in metres, default 5 (coarse zooms pass a multiple of it)
  */
-export function roadPieces(frame: SceneFrame, road: RoadLine, lo = -Infinity, hi = Infinity): RoadPiece[] {
+export function roadPieces(
+  frame: SceneFrame,
+  road: RoadLine,
+  lo = -Infinity,
+  hi = Infinity,
+  knot = ROAD_KNOT,
+): RoadPiece[] {
   const start = Math.max(road.from, lo);
   const end = Math.min(road.to, hi);
   if (start >= end) return [];
   const runs: number[] = [road.from];
-  for (let k = Math.floor(road.from / KNOT) + 1; k * KNOT < road.to; k++) runs.push(k * KNOT);
+  for (let k = Math.floor(road.from / knot) + 1; k * knot < road.to; k++) runs.push(k * knot);
   runs.push(road.to);
   const pieces: RoadPiece[] = [];
   for (let i = 0; i + 1 < runs.length; i++) {
@@ -217,8 +234,26 @@ export function roadPieces(frame: SceneFrame, road: RoadLine, lo = -Infinity, hi
     const cb = roadCentre(frame, road, b);
     pieces.push(
       road.axis === 's'
-        ? { s0: ca, t0: a, s1: cb, t1: b, halfWidth: road.halfWidth, kind: road.kind }
-        : { s0: a, t0: ca, s1: b, t1: cb, halfWidth: road.halfWidth, kind: road.kind },
+        ? {
+            s0: ca,
+            t0: a,
+            s1: cb,
+            t1: b,
+            halfWidth: road.halfWidth,
+            kind: road.kind,
+            roadId: road.id,
+            run: a,
+          }
+        : {
+            s0: a,
+            t0: ca,
+            s1: b,
+            t1: cb,
+            halfWidth: road.halfWidth,
+            kind: road.kind,
+            roadId: road.id,
+            run: a,
+          },
     );
   }
   return pieces;

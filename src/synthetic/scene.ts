@@ -61,7 +61,7 @@ export type SceneFrame = {
  *   lon −180..180 / lat −80..80, or an extent outside 0.1..50 km
  * @example
  * const scene = createSyntheticScene({ seed: 42 });
- * const raster = renderSyntheticTile(scene, { x: 316873, y: 264036, z: 19 });
+ * const raster = renderSyntheticTile(scene, { x: 315737, y: 264037, z: 19 });
  */
 export function createSyntheticScene(options: SyntheticSceneOptions): SyntheticScene {
   const { seed } = options;

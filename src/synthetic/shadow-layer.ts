@@ -29,6 +29,9 @@ export function convexHull(points: ScenePoint[]): ScenePoint[] {
   return [...half(sorted), ...half([...sorted].reverse())];
 }
 
+/** Width of the soft contact shadow round every building, metres. */
+const CONTACT_SHADOW = 0.4;
+
 /**
  * Darkens the window where shadows fall.
  * @param out - interleaved RGB floats, darkened in place
@@ -49,12 +52,16 @@ export function paintShadows(
   };
   const full = raise(1);
   const soft = raise(0.8);
+  const halo = raise(0.22);
   for (const building of buildings) {
     const length = building.height * SHADOW_PER_METRE;
     for (const part of building.parts) {
       const corners = rectCorners(part);
       const cast = corners.map(([s, t]): ScenePoint => [s + ds * length, t + dt * length]);
-      fillPolygon(win, ringToPixels(win, convexHull([...corners, ...cast])), scratch, full);
+      fillPolygon(win, ringToPixels(win, convexHull([...corners, ...cast])), scratch, full, 3);
+      // Soft contact shadow where walls meet the ground on every side.
+      const grown = rectCorners({ ...part, hx: part.hx + CONTACT_SHADOW, hy: part.hy + CONTACT_SHADOW });
+      fillPolygon(win, ringToPixels(win, grown), scratch, halo, 2);
     }
   }
   for (const tree of trees) {

@@ -52,7 +52,7 @@ export type SyntheticTileServer = {
  * @throws AppError INVALID_PARAMETER_VALUE for bad options; CONFLICT when the port is taken
  * @example
  * const server = await startSyntheticTileServer({ seed: 42 });
- * const png = await fetch(server.tileTemplate.replace('{z}', '19').replace('{x}', '316873').replace('{y}', '264036'));
+ * const png = await fetch(server.tileTemplate.replace('{z}', '19').replace('{x}', '315737').replace('{y}', '264037'));
  * await server.close();
  */
 export async function startSyntheticTileServer(
@@ -91,7 +91,8 @@ export async function startSyntheticTileServer(
   });
   const address = server.address() as AddressInfo;
   // A server on every interface is reached through loopback; name that in the URLs it hands out.
-  const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  const reachable =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
   const shownHost = reachable.includes(':') ? `[${reachable}]` : reachable;
   const url = `http://${shownHost}:${address.port}`;
   context.baseUrl = url;

@@ -139,6 +139,7 @@ describe('Banepa chip folder + OSM GeoJSON → binary dataset', () => {
     const written = JSON.parse(await readFile(path.join(out, 'labels.geojson'), 'utf8')) as LabelCollection;
     expect(written.features.length).toBeGreaterThan(1400);
     expect(written.features.length).toBeLessThanOrEqual(labels.features.length);
+    expect(written.features.every((f) => f.properties['class'] === 'building')).toBe(true);
   });
 });
 

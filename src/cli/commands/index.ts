@@ -4,6 +4,8 @@ import type { Config } from '../../shared/index.ts';
 import { registerCheckpointCommands } from './checkpoint.ts';
 import { registerDatasetCommands } from './dataset.ts';
 import { registerLabelsCommands } from './labels.ts';
+import { registerModelCommands } from './model.ts';
+import { registerPredictChipsCommands } from './predict-chips.ts';
 import { registerTilesCommands } from './tiles.ts';
 
 /** Adds every command group to the program. */
@@ -14,5 +16,7 @@ export function registerCommands(program: Command, config: Config): void {
   registerCheckpointCommands(program, config);
   registerDatasetCommands(program, config);
   registerLabelsCommands(program, config);
+  registerModelCommands(program, config);
+  registerPredictChipsCommands(program, config);
   registerTilesCommands(program, config);
 }

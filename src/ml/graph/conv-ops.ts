@@ -142,13 +142,25 @@ export const convRule: OpRule<ConvLayer> = {
   },
 };
 
-/** ConvTranspose with kernel == stride; weights [ci, co, k, k]. */
+/**
+ * ConvTranspose with kernel == stride k; weights [ci, co, k, k]. Emitted as a 1×1 Conv to co·k² channels ordered
+ * (o, i, j) followed by DepthToSpace (CRD): the same values as ConvTranspose, but a plain GEMM instead of
+ * onnxruntime's GEMM + col2im. Backward: S = SpaceToDepth(dz) (channels (i, j, o)) gives both
+ * dX = 1×1 Conv(S, W as [ci, (i, j, o)]) and dW = Σ_n x_n · S_nᵀ.
+ */
 export const convTransposeRule: OpRule<ConvTransposeLayer> = {
   forward(ctx, layer, inputs) {
-    const k = layer.kernel;
-    const args = [inputs[0] as string, ctx.param(`${layer.name}.weight`)];
-    if (layer.bias) args.push(ctx.param(`${layer.name}.bias`));
-    return { value: ctx.g.op('ConvTranspose', args, { kernel_shape: [k, k], strides: [k, k] }) };
+    const { g } = ctx;
+    const { inChannels: ci, outChannels: co, kernel: k } = layer;
+    const weight = ctx.param(`${layer.name}.weight`);
+    const perTap = g.op('Reshape', [g.op('Transpose', [weight], { perm: [1, 2, 3, 0] }), g.ints([co * k * k, ci, 1, 1])]);
+    const args = [inputs[0] as string, perTap];
+    if (layer.bias) {
+      const bias = g.op('Reshape', [ctx.param(`${layer.name}.bias`), g.ints([co, 1])]);
+      args.push(g.op('Reshape', [g.op('Expand', [bias, g.ints([co, k * k])]), g.ints([co * k * k])]));
+    }
+    const taps = g.op('Conv', args, { kernel_shape: [1, 1] });
+    return { value: g.op('DepthToSpace', [taps], { blocksize: k, mode: 'CRD' }) };
   },
   backward(ctx, step): BackwardResult {
     const { g } = ctx;
@@ -158,8 +170,9 @@ export const convTransposeRule: OpRule<ConvTransposeLayer> = {
     const [n = 0, , h = 0, w = 0] = ctx.shape(layer.inputs[0] as string);
     const weightName = `${layer.name}.weight`;
     const params = new Map<string, string>();
-    if (step.needParam(weightName)) {
-      const blocks = g.op('SpaceToDepth', [dOutput], { blocksize: k });
+    const needWeight = step.needParam(weightName);
+    const blocks = needWeight || step.needInput[0] ? g.op('SpaceToDepth', [dOutput], { blocksize: k }) : '';
+    if (needWeight) {
       const blocksFlat = g.op('Reshape', [blocks, g.ints([n, k * k * co, h * w])]);
       const xFlat = g.op('Reshape', [x, g.ints([n, ci, h * w])]);
       const perSample = g.op('MatMul', [xFlat, g.op('Transpose', [blocksFlat], { perm: [0, 2, 1] })]);
@@ -168,9 +181,9 @@ export const convTransposeRule: OpRule<ConvTransposeLayer> = {
       params.set(weightName, g.op('Transpose', [grouped], { perm: [0, 3, 1, 2] }));
     }
     if (layer.bias && step.needParam(`${layer.name}.bias`)) params.set(`${layer.name}.bias`, biasGradient(g, dOutput));
-    const dx = step.needInput[0]
-      ? g.op('Conv', [dOutput, ctx.param(weightName)], { kernel_shape: [k, k], strides: [k, k] })
-      : undefined;
-    return { inputs: [dx], params };
+    if (!step.needInput[0]) return { inputs: [undefined], params };
+    const weight = ctx.param(weightName);
+    const gathered = g.op('Reshape', [g.op('Transpose', [weight], { perm: [0, 2, 3, 1] }), g.ints([ci, k * k * co, 1, 1])]);
+    return { inputs: [g.op('Conv', [blocks, gathered], { kernel_shape: [1, 1] })], params };
   },
 };

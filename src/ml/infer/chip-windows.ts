@@ -90,8 +90,12 @@ export function resizeBilinear(
       const { i0: c0, i1: c1, t: tx } = cols[i] as Tap;
       const o = (j * newWidth + i) * channels;
       for (let c = 0; c < channels; c++) {
-        const top = (src[(r0 * width + c0) * channels + c] as number) * (1 - tx) + (src[(r0 * width + c1) * channels + c] as number) * tx;
-        const bottom = (src[(r1 * width + c0) * channels + c] as number) * (1 - tx) + (src[(r1 * width + c1) * channels + c] as number) * tx;
+        const top =
+          (src[(r0 * width + c0) * channels + c] as number) * (1 - tx) +
+          (src[(r0 * width + c1) * channels + c] as number) * tx;
+        const bottom =
+          (src[(r1 * width + c0) * channels + c] as number) * (1 - tx) +
+          (src[(r1 * width + c1) * channels + c] as number) * tx;
         out[o + c] = top * (1 - ty) + bottom * ty;
       }
     }
@@ -179,7 +183,10 @@ export class ProbabilityCanvas {
     for (let c = 0; c < this.classes; c++)
       for (let r = 0; r < s; r++) {
         const from = c * s * s + r * s;
-        this.data.set(probabilities.subarray(from, from + s), c * plane + (window.top + r) * width + window.left);
+        this.data.set(
+          probabilities.subarray(from, from + s),
+          c * plane + (window.top + r) * width + window.left,
+        );
       }
   }
 

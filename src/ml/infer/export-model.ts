@@ -43,7 +43,11 @@ export function sha256Hex(bytes: Uint8Array): string {
  * @returns the validated card
  * @throws AppError INVALID_PARAMETER_VALUE when the bytes are not ONNX or an option breaks the card schema
  */
-export function createModelCard(decl: ModelDeclaration, onnx: Uint8Array, options: ModelCardOptions = {}): ModelCard {
+export function createModelCard(
+  decl: ModelDeclaration,
+  onnx: Uint8Array,
+  options: ModelCardOptions = {},
+): ModelCard {
   const { spec } = decl;
   const info = readOnnxModelInfo(onnx, MODEL_ONNX_FILE);
   return parseModelCard(

@@ -2,7 +2,14 @@
  * @module ml/infer — export and inference: the model folder (`model.onnx` + `model.json`), loading and checking it,
  * one session wrapper over onnxruntime-node and onnxruntime-web, and `predictChips` (issue 3, §6).
  */
-export { MODEL_CARD_FILE, MODEL_ONNX_FILE, callerNormalization, maskKindOf, modelCardSchema, parseModelCard } from './model-card.ts';
+export {
+  MODEL_CARD_FILE,
+  MODEL_ONNX_FILE,
+  callerNormalization,
+  maskKindOf,
+  modelCardSchema,
+  parseModelCard,
+} from './model-card.ts';
 export type { ModelCard, ModelCardInput } from './model-card.ts';
 export { readModelCard, readModelCardFile, writeModelCard } from './model-card-file.ts';
 export { createModelCard, exportModel, sha256Hex } from './export-model.ts';
@@ -13,7 +20,13 @@ export { loadModel } from './load-model.ts';
 export type { LoadedModel } from './load-model.ts';
 export { INFERENCE_BACKENDS, createInferenceSession } from './inference-session.ts';
 export type { InferenceBackend, InferenceSession, InferenceSessionOptions } from './inference-session.ts';
-export { ProbabilityCanvas, planWindows, resizeBilinear, resizeForPlan, windowInput } from './chip-windows.ts';
+export {
+  ProbabilityCanvas,
+  planWindows,
+  resizeBilinear,
+  resizeForPlan,
+  windowInput,
+} from './chip-windows.ts';
 export type { AxisPlan, WindowPlan } from './chip-windows.ts';
 export { classGrey, maskRaster, probabilityRaster } from './prediction-rasters.ts';
 export { WindowBatcher } from './window-batcher.ts';

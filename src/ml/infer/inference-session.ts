@@ -59,7 +59,13 @@ type OrtModule = {
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
 };
 
-type Geometry = { inputName: string; outputName: string; channels: number; inputSize: number; classes: number };
+type Geometry = {
+  inputName: string;
+  outputName: string;
+  channels: number;
+  inputSize: number;
+  classes: number;
+};
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -74,17 +80,23 @@ function geometryOf(info: OnnxModelInfo, name: string, inputSize: number | undef
   const input = pick(info.inputs, 'input');
   const output = pick(info.outputs, 'output');
   if (input.shape.length !== 4 || output.shape.length !== 4)
-    invalid(`${name} is not an image model: input ${input.name} and output ${output.name} need 4 dimensions (NCHW)`);
+    invalid(
+      `${name} is not an image model: input ${input.name} and output ${output.name} need 4 dimensions (NCHW)`,
+    );
   const [, channels, height, width] = input.shape;
   const classes = output.shape[1];
-  if (typeof channels !== 'number' || channels < 1) invalid(`${name}: input ${input.name} has no fixed channel count`);
-  if (typeof classes !== 'number' || classes < 1) invalid(`${name}: output ${output.name} has no fixed class count`);
+  if (typeof channels !== 'number' || channels < 1)
+    invalid(`${name}: input ${input.name} has no fixed channel count`);
+  if (typeof classes !== 'number' || classes < 1)
+    invalid(`${name}: output ${output.name} has no fixed class count`);
   const fixed = typeof height === 'number' && height > 0 && height === width ? height : undefined;
   if (fixed !== undefined && inputSize !== undefined && inputSize !== fixed)
     invalid(`${name} takes ${fixed}x${fixed} inputs, not the requested input size ${inputSize}`);
   const size = fixed ?? inputSize;
   if (size === undefined)
-    invalid(`${name}: input ${input.name} is not a fixed square (${input.shape.join('×')}); give an input size`);
+    invalid(
+      `${name}: input ${input.name} is not a fixed square (${input.shape.join('×')}); give an input size`,
+    );
   if (!Number.isInteger(size) || size < 1) invalid(`input size ${size} must be a positive integer`);
   return { inputName: input.name, outputName: output.name, channels, inputSize: size, classes };
 }
@@ -98,7 +110,8 @@ async function loadRuntime(backend: InferenceBackend, options: InferenceSessionO
 }
 
 function sessionOptions(backend: InferenceBackend, threads: number | undefined): OrtSession.SessionOptions {
-  if (backend === 'web') return { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  if (backend === 'web')
+    return { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -156,7 +169,10 @@ export async function createInferenceSession(
   try {
     session = await ort.InferenceSession.create(bytes, sessionOptions(backend, options.threads));
   } catch (error) {
-    throw new AppError('INVALID_PARAMETER_VALUE', `${name} cannot be loaded by onnxruntime-${backend}: ${firstLine(error)}`);
+    throw new AppError(
+      'INVALID_PARAMETER_VALUE',
+      `${name} cannot be loaded by onnxruntime-${backend}: ${firstLine(error)}`,
+    );
   }
   return wrapSession(session, ort, backend, info, geometry, name);
 }
@@ -180,11 +196,17 @@ function wrapSession(
     try {
       result = await session.run(feeds, [outputName]);
     } catch (error) {
-      throw new AppError('INVALID_PARAMETER_VALUE', `${name} failed to run on onnxruntime-${backend}: ${firstLine(error)}`);
+      throw new AppError(
+        'INVALID_PARAMETER_VALUE',
+        `${name} failed to run on onnxruntime-${backend}: ${firstLine(error)}`,
+      );
     }
     const data = result[outputName]?.data;
     if (!(data instanceof Float32Array) || data.length !== n * classes * plane)
-      throw new AppError('INTERNAL_ERROR', `${name}: output ${outputName} is not ${n}×${classes}×${inputSize}² float32`);
+      throw new AppError(
+        'INTERNAL_ERROR',
+        `${name}: output ${outputName} is not ${n}×${classes}×${inputSize}² float32`,
+      );
     return data;
   };
   return {
@@ -196,7 +218,9 @@ function wrapSession(
     async run(batch, n) {
       if (!Number.isInteger(n) || n < 1) invalid(`batch size ${n} must be a positive integer`);
       if (batch.length !== n * channels * plane)
-        invalid(`batch has ${batch.length} values; ${n}×${channels}×${inputSize}×${inputSize} needs ${n * channels * plane}`);
+        invalid(
+          `batch has ${batch.length} values; ${n}×${channels}×${inputSize}×${inputSize} needs ${n * channels * plane}`,
+        );
       const next = queue.then(() => runOnce(batch, n));
       queue = next.catch(() => undefined);
       return await next;

@@ -34,10 +34,13 @@ async function listFolder(dir: string): Promise<ChipSource[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const chips: ChipSource[] = [];
   const seen = new Map<string, string>();
-  for (const entry of entries.filter((e) => e.isFile() && isChipFile(e.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of entries
+    .filter((e) => e.isFile() && isChipFile(e.name))
+    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const id = entry.name.slice(0, -extname(entry.name).length);
     const earlier = seen.get(id);
-    if (earlier !== undefined) invalid(`${dir} holds two chips named ${id} (${earlier} and ${entry.name}); keep one`);
+    if (earlier !== undefined)
+      invalid(`${dir} holds two chips named ${id} (${earlier} and ${entry.name}); keep one`);
     seen.set(id, entry.name);
     const parsed = parseChipName(entry.name);
     chips.push({

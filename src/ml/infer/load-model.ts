@@ -52,15 +52,21 @@ function onnxOfCard(card: ModelCard, cardPath: string): string {
 }
 
 /** Resolves the ONNX path and the card path (if any) of what the user named. */
-async function resolvePaths(path: string): Promise<{ onnxPath: string; card?: { path: string; card: ModelCard } }> {
+async function resolvePaths(
+  path: string,
+): Promise<{ onnxPath: string; card?: { path: string; card: ModelCard } }> {
   const kind = await kindOf(path);
   if (kind === undefined) throw new AppError('RESOURCE_DOES_NOT_EXIST', `model ${path} does not exist`);
-  const cardPath = kind === 'dir' ? join(path, MODEL_CARD_FILE) : extname(path) === '.json' ? path : undefined;
+  const cardPath =
+    kind === 'dir' ? join(path, MODEL_CARD_FILE) : extname(path) === '.json' ? path : undefined;
   if (cardPath !== undefined) {
     if ((await kindOf(cardPath)) !== 'file') {
       const onnxPath = join(path, MODEL_ONNX_FILE);
       if ((await kindOf(onnxPath)) !== 'file')
-        throw new AppError('RESOURCE_DOES_NOT_EXIST', `model folder ${path} has neither ${MODEL_CARD_FILE} nor ${MODEL_ONNX_FILE}`);
+        throw new AppError(
+          'RESOURCE_DOES_NOT_EXIST',
+          `model folder ${path} has neither ${MODEL_CARD_FILE} nor ${MODEL_ONNX_FILE}`,
+        );
       return { onnxPath };
     }
     const card = await readModelCardFile(cardPath);
@@ -70,10 +76,14 @@ async function resolvePaths(path: string): Promise<{ onnxPath: string; card?: { 
   if ((await kindOf(sibling)) !== 'file') return { onnxPath: path };
   const card = await readModelCardFile(sibling);
   // A card describes one ONNX: another .onnx in the same folder gets a card derived from its own content.
-  return card.onnx.file === basename(path) ? { onnxPath: path, card: { path: sibling, card } } : { onnxPath: path };
+  return card.onnx.file === basename(path)
+    ? { onnxPath: path, card: { path: sibling, card } }
+    : { onnxPath: path };
 }
 
-function parseNormalization(text: string | undefined): { scale: number; mean: number[]; std: number[] } | undefined {
+function parseNormalization(
+  text: string | undefined,
+): { scale: number; mean: number[]; std: number[] } | undefined {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as { scale: number; mean: number[]; std: number[] };
@@ -83,14 +93,22 @@ function parseNormalization(text: string | undefined): { scale: number; mean: nu
 }
 
 /** A card for an ONNX without `model.json`: shapes from the graph, the rest from `fair.*` metadata or defaults. */
-function deriveCard(info: OnnxModelInfo, onnxPath: string, bytes: Uint8Array, sha256: string, created: Date): ModelCard {
+function deriveCard(
+  info: OnnxModelInfo,
+  onnxPath: string,
+  bytes: Uint8Array,
+  sha256: string,
+  created: Date,
+): ModelCard {
   const input = info.inputs.find((i) => i.name === 'input') ?? info.inputs[0];
   const output = info.outputs.find((o) => o.name === 'output') ?? info.outputs[0];
   const classes = output?.shape[1];
   const size = input?.shape[2];
   if (typeof classes !== 'number' || classes < 1) invalid(`${onnxPath}: output has no fixed class count`);
   if (typeof size !== 'number' || size < 1 || input?.shape[3] !== size)
-    invalid(`${onnxPath}: input ${input?.name ?? ''} is not a fixed square NCHW image (${input?.shape.join('×') ?? ''})`);
+    invalid(
+      `${onnxPath}: input ${input?.name ?? ''} is not a fixed square NCHW image (${input?.shape.join('×') ?? ''})`,
+    );
   const meta = info.metadata;
   const names = meta['fair.classes']?.split(',');
   const norm = parseNormalization(meta['fair.normalization']);
@@ -102,10 +120,18 @@ function deriveCard(info: OnnxModelInfo, onnxPath: string, bytes: Uint8Array, sh
       name: basename(onnxPath, extname(onnxPath)),
       architecture: meta['fair.model'] ?? 'unknown',
       classes,
-      classNames: names?.length === classes ? names : classes === 1 ? ['building'] : [...Array(classes).keys()].map((i) => `class_${i}`),
+      classNames:
+        names?.length === classes
+          ? names
+          : classes === 1
+            ? ['building']
+            : [...Array(classes).keys()].map((i) => `class_${i}`),
       inputSize: size,
       inputScale: norm?.scale ?? IMAGENET_NORMALIZATION.scale,
-      normalization: { mean: norm?.mean ?? [...IMAGENET_NORMALIZATION.mean], std: norm?.std ?? [...IMAGENET_NORMALIZATION.std] },
+      normalization: {
+        mean: norm?.mean ?? [...IMAGENET_NORMALIZATION.mean],
+        std: norm?.std ?? [...IMAGENET_NORMALIZATION.std],
+      },
       output: 'probabilities',
       activation: classes === 1 ? 'sigmoid' : 'softmax',
       maskKind: maskKindOf(classes),
@@ -118,9 +144,17 @@ function deriveCard(info: OnnxModelInfo, onnxPath: string, bytes: Uint8Array, sh
 }
 
 /** Checks that a card describes the ONNX next to it. */
-function checkCard(card: ModelCard, cardPath: string, info: OnnxModelInfo, onnxPath: string, sha256: string): void {
+function checkCard(
+  card: ModelCard,
+  cardPath: string,
+  info: OnnxModelInfo,
+  onnxPath: string,
+  sha256: string,
+): void {
   if (card.onnx.sha256 !== sha256)
-    invalid(`${cardPath}: field onnx.sha256 does not match ${onnxPath} (the ONNX changed after the card was written)`);
+    invalid(
+      `${cardPath}: field onnx.sha256 does not match ${onnxPath} (the ONNX changed after the card was written)`,
+    );
   const input = info.inputs.find((i) => i.name === 'input') ?? info.inputs[0];
   const output = info.outputs.find((o) => o.name === 'output') ?? info.outputs[0];
   const classes = output?.shape[1];
@@ -154,5 +188,12 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     return { onnxPath, bytes, sha256, info, card: card.card, cardSource: 'model.json' };
   }
   const modified = (await stat(onnxPath)).mtime;
-  return { onnxPath, bytes, sha256, info, card: deriveCard(info, onnxPath, bytes, sha256, modified), cardSource: 'onnx' };
+  return {
+    onnxPath,
+    bytes,
+    sha256,
+    info,
+    card: deriveCard(info, onnxPath, bytes, sha256, modified),
+    cardSource: 'onnx',
+  };
 }

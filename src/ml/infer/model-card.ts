@@ -70,7 +70,11 @@ export const modelCardSchema = z
       });
     const activation = card.classes === 1 ? 'sigmoid' : 'softmax';
     if (card.activation !== activation)
-      ctx.addIssue({ code: 'custom', path: ['activation'], message: `must be ${activation} for ${card.classes} class(es)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['activation'],
+        message: `must be ${activation} for ${card.classes} class(es)`,
+      });
     if ((card.maskKind === 'binary') !== (card.classes === 1))
       ctx.addIssue({ code: 'custom', path: ['maskKind'], message: `does not fit ${card.classes} class(es)` });
   });
@@ -112,9 +116,10 @@ export function maskKindOf(classes: number): 'binary' | 'multi' {
  * @param card - the card
  * @returns means and standard deviations relative to v/255
  */
-export function callerNormalization(
-  card: Pick<ModelCard, 'inputScale' | 'normalization' | 'normalizedBy'>,
-): { mean: [number, number, number]; std: [number, number, number] } {
+export function callerNormalization(card: Pick<ModelCard, 'inputScale' | 'normalization' | 'normalizedBy'>): {
+  mean: [number, number, number];
+  std: [number, number, number];
+} {
   if (card.normalizedBy === 'graph') return { mean: [0, 0, 0], std: [1 / 255, 1 / 255, 1 / 255] };
   // (x·scale − m) / s = (x/255 − m/(255·scale)) / (s/(255·scale)).
   const k = 255 * card.inputScale;

@@ -6,7 +6,11 @@
 import { invalid } from '../../shared/index.ts';
 
 /** A graph input or output: name and shape (a string is a symbolic dimension such as `N`, -1 an unknown one). */
-export type OnnxTensorInfo = { readonly name: string; readonly elementType: number; readonly shape: (number | string)[] };
+export type OnnxTensorInfo = {
+  readonly name: string;
+  readonly elementType: number;
+  readonly shape: (number | string)[];
+};
 
 /** What {@link readOnnxModelInfo} finds in a ModelProto. */
 export type OnnxModelInfo = {
@@ -39,31 +43,32 @@ function* fieldsOf(bytes: Uint8Array): Generator<Field> {
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (at >= bytes.length) throw new WireError('truncated varint');
+      if (at >= bytes.length) throw new WireError(`its protobuf ends inside a number at byte ${at}`);
       const b = bytes[at++] as number;
       result += (b & 0x7f) * scale;
       if (b < 0x80) return result;
       scale *= 128;
     }
-    throw new WireError('varint longer than 10 bytes');
+    throw new WireError(`its bytes are not protobuf (over-long number at byte ${at})`);
   };
   while (at < bytes.length) {
     const tag = varint();
     const field = Math.floor(tag / 8);
     const wire = tag % 8;
-    if (field === 0) throw new WireError('field number 0');
+    if (field === 0) throw new WireError(`its bytes are not protobuf (field number 0 at byte ${at})`);
     if (wire === WIRE_VARINT) yield { field, wire, value: varint(), bytes: new Uint8Array(0) };
     else if (wire === WIRE_FIXED64 || wire === WIRE_FIXED32) {
       const size = wire === WIRE_FIXED64 ? 8 : 4;
-      if (at + size > bytes.length) throw new WireError('truncated fixed field');
+      if (at + size > bytes.length) throw new WireError(`its protobuf is cut off at byte ${at}`);
       yield { field, wire, value: 0, bytes: bytes.subarray(at, at + size) };
       at += size;
     } else if (wire === WIRE_BYTES) {
       const length = varint();
-      if (at + length > bytes.length) throw new WireError(`field ${field} runs past the end`);
+      if (at + length > bytes.length)
+        throw new WireError(`its protobuf is cut off (field ${field} at byte ${at} runs past the end)`);
       yield { field, wire, value: length, bytes: bytes.subarray(at, at + length) };
       at += length;
-    } else throw new WireError(`unsupported wire type ${wire}`);
+    } else throw new WireError(`its bytes are not protobuf (wire type ${wire} at byte ${at})`);
   }
 }
 
@@ -185,7 +190,9 @@ function readModel(bytes: Uint8Array): OnnxModelInfo {
       metadata[key] = value;
     }
   }
-  if (irVersion < 1 || irVersion > 100) throw new WireError(`IR version ${irVersion} is not an ONNX IR version`);
+  if (irVersion === 0 && graph === undefined) throw new WireError('it has neither an IR version nor a graph');
+  if (irVersion < 1 || irVersion > 100)
+    throw new WireError(`IR version ${irVersion} is not an ONNX IR version`);
   if (graph === undefined) throw new WireError('it has no graph');
   if (opset < 1) throw new WireError('it imports no ai.onnx operator set');
   return { irVersion, opset, producerName, ...graph, metadata };

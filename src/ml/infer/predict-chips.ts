@@ -103,8 +103,12 @@ function checkOptions(options: PredictChipsOptions): { batchSize: number } {
 
 async function ensureOutDir(dir: string, chipsDir: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new AppError('CONFLICT', `output ${dir} exists and is not a folder`);
-  if (resolve(dir) === resolve(chipsDir) && (await stat(join(chipsDir, DatasetLayout.manifest)).catch(() => undefined)))
+  if (info !== undefined && !info.isDirectory())
+    throw new AppError('CONFLICT', `output ${dir} exists and is not a folder`);
+  if (
+    resolve(dir) === resolve(chipsDir) &&
+    (await stat(join(chipsDir, DatasetLayout.manifest)).catch(() => undefined))
+  )
     invalid(`output folder ${dir} is the dataset folder itself; choose another --out`);
   await mkdir(dir, { recursive: true });
 }
@@ -121,13 +125,19 @@ async function decodeChip(chip: ChipSource): Promise<Awaited<ReturnType<typeof d
     return await decodeImage(new Uint8Array(await readFile(chip.path)), chip.path);
   } catch (error) {
     if (isAppError(error)) return error.message;
-    if (error instanceof Error && 'code' in error) return `${chip.path} cannot be read (${String(error.code)})`;
+    if (error instanceof Error && 'code' in error)
+      return `${chip.path} cannot be read (${String(error.code)})`;
     throw error;
   }
 }
 
 /** Writes the two PNGs of a finished chip. */
-async function writeChip(state: ChipState, outDir: string, classes: number, threshold: number): Promise<ChipPrediction> {
+async function writeChip(
+  state: ChipState,
+  outDir: string,
+  classes: number,
+  threshold: number,
+): Promise<ChipPrediction> {
   const { chip, plan } = state;
   const width = plan.x.size;
   const height = plan.y.size;
@@ -135,7 +145,10 @@ async function writeChip(state: ChipState, outDir: string, classes: number, thre
   const probability = `${chip.id}.prob.png`;
   const mask = `${chip.id}.mask.png`;
   const masked = maskRaster(probabilities, classes, width, height, threshold);
-  await writeFile(join(outDir, probability), await encodePng(probabilityRaster(probabilities, classes, width, height)));
+  await writeFile(
+    join(outDir, probability),
+    await encodePng(probabilityRaster(probabilities, classes, width, height)),
+  );
   await writeFile(join(outDir, mask), await encodePng(masked.raster));
   return {
     id: chip.id,
@@ -181,8 +194,14 @@ async function runChips(
     }
     const plan = planWindows(image.width, image.height, size);
     const resized = resizeForPlan(image, plan);
-    const state: ChipState = { chip, plan, canvas: new ProbabilityCanvas(plan, classes), remaining: plan.windows.length };
-    for (const window of plan.windows) await batcher.add({ state, window }, windowInput(resized, window, size, normalization));
+    const state: ChipState = {
+      chip,
+      plan,
+      canvas: new ProbabilityCanvas(plan, classes),
+      remaining: plan.windows.length,
+    };
+    for (const window of plan.windows)
+      await batcher.add({ state, window }, windowInput(resized, window, size, normalization));
   }
   await batcher.flush();
   return { done, skipped };
@@ -219,9 +238,15 @@ export async function predictChips(options: PredictChipsOptions): Promise<Predic
   const progress = options.progress ?? silentProgress;
   let result: Awaited<ReturnType<typeof runChips>>;
   try {
-    if (session.channels !== 3) invalid(`${model.onnxPath} takes ${session.channels} input channels; chips are RGB`);
+    if (session.channels !== 3)
+      invalid(`${model.onnxPath} takes ${session.channels} input channels; chips are RGB`);
     progress.start(chips.length, 'predict');
-    result = await runChips(session, model, chips, { outDir: options.outDir, batchSize, threshold, progress });
+    result = await runChips(session, model, chips, {
+      outDir: options.outDir,
+      batchSize,
+      threshold,
+      progress,
+    });
   } finally {
     await session.release();
   }

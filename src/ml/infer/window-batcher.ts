@@ -51,7 +51,8 @@ export class WindowBatcher<T> {
    * @throws AppError INVALID_PARAMETER_VALUE when the input has the wrong length; whatever the run or sink throws
    */
   async add(item: T, input: Float32Array): Promise<void> {
-    if (input.length !== this.#inputLength) invalid(`input has ${input.length} values, expected ${this.#inputLength}`);
+    if (input.length !== this.#inputLength)
+      invalid(`input has ${input.length} values, expected ${this.#inputLength}`);
     this.#batch.set(input, this.#items.length * this.#inputLength);
     this.#items.push(item);
     if (this.#items.length === this.#batchSize) await this.flush();

@@ -14,11 +14,19 @@ function uniform(seed: number): () => number {
   };
 }
 
-/** Standard normal samples by Box–Muller from a uniform generator. */
+/** Standard normal samples by Box–Muller from a uniform generator (both values of each pair are used). */
 function normal(next: () => number): () => number {
+  let spare = NaN;
   return () => {
-    const u = Math.max(next(), Number.MIN_VALUE);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    if (!Number.isNaN(spare)) {
+      const v = spare;
+      spare = NaN;
+      return v;
+    }
+    const radius = Math.sqrt(-2 * Math.log(Math.max(next(), Number.MIN_VALUE)));
+    const angle = 2 * Math.PI * next();
+    spare = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
   };
 }
 
@@ -28,7 +36,9 @@ function initialValue(p: ParameterInfo, gaussian: () => number): Float32Array {
     case 'weight': {
       // He (Kaiming) normal for ReLU networks: std = √(2 / fan-in).
       const std = Math.sqrt(2 / p.fanIn);
-      return Float32Array.from({ length: size }, () => gaussian() * std);
+      const values = new Float32Array(size);
+      for (let i = 0; i < size; i++) values[i] = gaussian() * std;
+      return values;
     }
     case 'bn-scale':
     case 'bn-var':

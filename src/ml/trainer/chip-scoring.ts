@@ -1,0 +1,90 @@
+/**
+ * @module ml/trainer/chip-scoring — from predicted probabilities to class maps and validation scores, for binary and
+ * multi-class models against binary or multi-class reference masks (used by training validation and `fair evaluate`).
+ */
+import type { MaskKind } from '../../datasets/index.ts';
+import { MULTICLASS, createSegmentationEvaluator, instancesFromBinary, instancesFromMulticlass } from '../metrics/index.ts';
+import type { SegmentationMetrics } from '../metrics/index.ts';
+
+/**
+ * The class map of one chip's probabilities: `p ≥ threshold` → 1 for one channel, the most probable channel
+ * (lowest index on ties) otherwise.
+ * @param probabilities - `classes × plane` values of one chip, channel-major
+ * @param classes - channels
+ * @param threshold - building threshold of binary models
+ * @returns `plane` class values
+ */
+export function classMapOf(probabilities: Float32Array, classes: number, threshold: number): Uint8Array {
+  const plane = probabilities.length / classes;
+  const out = new Uint8Array(plane);
+  if (classes === 1) {
+    for (let i = 0; i < plane; i++) out[i] = (probabilities[i] as number) >= threshold ? 1 : 0;
+    return out;
+  }
+  const best = probabilities.slice(0, plane);
+  for (let c = 1; c < classes; c++) {
+    const base = c * plane;
+    for (let i = 0; i < plane; i++) {
+      const p = probabilities[base + i] as number;
+      if (p > (best[i] as number)) {
+        best[i] = p;
+        out[i] = c;
+      }
+    }
+  }
+  return out;
+}
+
+/** Accumulates validation scores chip by chip. */
+export interface ChipScorer {
+  /**
+   * Adds one chip.
+   * @param probabilities - the model's `classes × size²` probabilities for the chip
+   * @param truth - the reference mask (`size²` class values)
+   */
+  add(probabilities: Float32Array, truth: Uint8Array): void;
+  /** Pixel and object scores over every chip added. */
+  result(): SegmentationMetrics;
+}
+
+/** Options of {@link createChipScorer}. */
+export type ChipScorerOptions = {
+  /** Chip size in pixels. */
+  size: number;
+  /** Model output channels (1 = binary). */
+  classes: number;
+  /** Kind of the reference masks. */
+  truthKind: MaskKind;
+  /** Building threshold of binary models, default 0.5. */
+  threshold?: number;
+};
+
+const isBuildingPart = (v: number): boolean => v === MULTICLASS.footprint || v === MULTICLASS.boundary;
+
+/**
+ * Creates a scorer. Binary models: building pixels are `p ≥ threshold`, objects their 4-connected components.
+ * Multi-class models: building pixels are footprint and boundary, objects are footprint-interior seeds grown back by
+ * 2 px (`instancesFromMulticlass`), so touching buildings stay apart. Reference objects come from the reference mask
+ * the same way its kind allows: multi-class references give separated instances even for a binary model, whose
+ * reference building pixels are then footprint and boundary (contact pixels mix walls with gaps).
+ * @param options - see {@link ChipScorerOptions}
+ * @returns the scorer
+ */
+export function createChipScorer(options: ChipScorerOptions): ChipScorer {
+  const { size, classes, truthKind } = options;
+  const threshold = options.threshold ?? 0.5;
+  const modelKind: MaskKind = classes === 1 ? 'binary' : 'multi';
+  const evaluator = createSegmentationEvaluator({ size, mode: modelKind === 'binary' ? 'binary' : 'multiclass' });
+  return {
+    add(probabilities, truth) {
+      const predicted = classMapOf(probabilities, classes, threshold);
+      if (modelKind === truthKind) return evaluator.add(predicted, truth);
+      if (modelKind === 'binary') {
+        const buildings = truth.map((v) => (isBuildingPart(v) ? 1 : 0));
+        return evaluator.add(predicted, buildings, instancesFromMulticlass(truth, size));
+      }
+      return evaluator.add(predicted, truth, instancesFromBinary(truth, size));
+    },
+    result: () => evaluator.result(),
+  };
+}
