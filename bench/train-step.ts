@@ -4,7 +4,7 @@
  * 2 threads ≤ 500 ms/step; peak RSS ≤ 4 GB at batch 8.
  *
  * Usage: npm run bench:train -- [--model unet-s] [--batch 4] [--size 256] [--steps 10] [--threads 2]
- *        [--loss bce|dice|bce-dice|softmax-ce] [--classes 1] [--profile]
+ *        [--loss bce|dice|bce-dice|softmax-ce] [--classes 1] [--profile] [--spin on|off]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
     loss: { type: 'string', default: 'bce' },
     classes: { type: 'string', default: '1' },
     profile: { type: 'boolean', default: false },
+    spin: { type: 'string', default: 'on' },
   },
 });
 
@@ -36,7 +37,13 @@ function peakRssMb(): number {
 }
 
 /** Plain Adam (β1 0.9, β2 0.999, ε 1e-8) over Float32Arrays, in place. */
-function adamStep(params: Map<string, Float32Array>, grads: Map<string, Float32Array>, state: Map<string, [Float32Array, Float32Array]>, t: number, lr: number): void {
+function adamStep(
+  params: Map<string, Float32Array>,
+  grads: Map<string, Float32Array>,
+  state: Map<string, [Float32Array, Float32Array]>,
+  t: number,
+  lr: number,
+): void {
   const b1 = 0.9;
   const b2 = 0.999;
   const c1 = 1 / (1 - b1 ** t);
@@ -63,23 +70,33 @@ const loss = (args.loss === 'softmax-ce' ? { kind: 'softmax-ce' } : { kind: args
 const built = Date.now();
 const graph = buildTrainingGraph(decl, { batchSize: batch, loss });
 const buildMs = Date.now() - built;
-const session = await createTrainingSession(graph.model, { threads: Number(args.threads), profile: args.profile });
+const session = await createTrainingSession(graph.model, {
+  threads: Number(args.threads),
+  profile: args.profile,
+});
 const params = decl.initParameters(1);
 const feeds = new Map<string, Float32Array>(params);
 const pixels = batch * 3 * size * size;
-feeds.set('input', Float32Array.from({ length: pixels }, (_, i) => Math.sin(i * 0.37) * 1.5));
+feeds.set(
+  'input',
+  Float32Array.from({ length: pixels }, (_, i) => Math.sin(i * 0.37) * 1.5),
+);
 const target = new Float32Array(batch * classes * size * size);
-if (classes === 1) target.forEach((_, i) => (target[i] = (i % size) < size / 2 ? 1 : 0));
-else for (let b = 0; b < batch; b++) for (let p = 0; p < size * size; p++) target[(b * classes + (p % classes)) * size * size + p] = 1;
+if (classes === 1) target.forEach((_, i) => (target[i] = i % size < size / 2 ? 1 : 0));
+else
+  for (let b = 0; b < batch; b++)
+    for (let p = 0; p < size * size; p++) target[(b * classes + (p % classes)) * size * size + p] = 1;
 feeds.set('target', target);
 
 const state = new Map<string, [Float32Array, Float32Array]>();
 const times: number[] = [];
+const cpuTimes: number[] = [];
 const steps = Number(args.steps);
 const warmup = Number(args.warmup);
 let lastLoss = NaN;
 for (let step = 1; step <= warmup + steps; step++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const out = await session.run(feeds);
   const grads = new Map<string, Float32Array>();
   for (const [name, output] of graph.outputNames.gradients) grads.set(name, out.get(output) as Float32Array);
@@ -87,11 +104,16 @@ for (let step = 1; step <= warmup + steps; step++) {
   for (const [name, output] of graph.outputNames.bnUpdates) params.set(name, out.get(output) as Float32Array);
   for (const [name, value] of params) feeds.set(name, value);
   lastLoss = out.get(graph.outputNames.loss)?.[0] ?? NaN;
-  if (step > warmup) times.push(performance.now() - t0);
+  if (step > warmup) {
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
+  }
 }
 session.endProfiling();
 await session.release();
 times.sort((a, b) => a - b);
+cpuTimes.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)] as number;
 const result = {
   model: decl.spec.name,
@@ -105,6 +127,9 @@ const result = {
   medianMsPerStep: +median.toFixed(1),
   minMsPerStep: +(times[0] as number).toFixed(1),
   maxMsPerStep: +(times[times.length - 1] as number).toFixed(1),
+  // CPU time of all threads per step: with spinning off (--spin off) it approximates threads × uncontended wall time
+  // on a shared machine, where wall time measures the neighbours as much as the step.
+  medianCpuMsPerStep: +(cpuTimes[Math.floor(cpuTimes.length / 2)] as number).toFixed(1),
   rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
   peakRssMb: Math.round(peakRssMb()),
   lastLoss: +lastLoss.toFixed(4),

@@ -157,19 +157,23 @@ function fillFrontages(plan: Planner, style: BlockStyle, density: number): void 
   }
 }
 
-/** Scatters groups over the interior until the target built-up share or the attempt budget is reached. */
-function fillInterior(plan: Planner, style: BlockStyle, density: number, blockAngle: number): void {
+/**
+ * Scatters groups over the interior until the target built-up share or the attempt budget is reached; `skew` turns
+ * the block's aligned houses away from the street grid (radians).
+ */
+function fillInterior(plan: Planner, style: BlockStyle, density: number, skew: number): void {
   const [s0, t0, s1, t1] = plan.interior;
   const area = (s1 - s0) * (t1 - t0);
   const random = plan.random;
-  const target = style === 'field' ? random.int(0, 2) * 40 : area * (0.12 + 0.48 * density);
+  const target =
+    style === 'field' ? random.int(0, 2) * 40 : area * (0.12 + 0.48 * density) * random.range(0.7, 1.25);
   const large = style === 'institutional';
   for (let attempt = 0; attempt < (large ? 40 : 160) && plan.covered < target; attempt++) {
     const group = drawGroup(random, style, large && attempt < 20);
     const angle =
       style === 'scattered' && random.chance(0.6)
         ? random.range(0, Math.PI)
-        : blockAngle + (random.int(0, 3) * Math.PI) / 2 + random.range(-0.1, 0.1);
+        : skew + (random.int(0, 3) * Math.PI) / 2 + random.range(-0.1, 0.1);
     const at = {
       x: random.range(s0, s1),
       y: random.range(t0, t1),
@@ -201,6 +205,7 @@ export function layoutBlockBuildings(
     covered: 0,
   };
   if (style !== 'field') fillFrontages(plan, style, block.density);
-  fillInterior(plan, style, block.density, 0);
+  const skew = style !== 'scattered' && random.chance(0.3) ? random.range(-0.25, 0.25) : 0;
+  fillInterior(plan, style, block.density, skew);
   return { style, buildings: plan.buildings };
 }

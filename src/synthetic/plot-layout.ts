@@ -2,13 +2,12 @@
  * @module synthetic/plot-layout — cultivated plots in fields and sparse blocks: rectangles of crop rows, tilled soil
  * or stubble, kept clear of buildings. They are not buildings; they give the model rectangles to learn to ignore.
  */
-import { placeRect, rectInsideBox, rectsOverlap, type OrientedRect } from './building-shapes.ts';
+import { placeRect, rectCorners, rectInsideBox, rectsOverlap, type OrientedRect } from './building-shapes.ts';
 import { createRandom, hashInts, Tag } from './random.ts';
 import type { BlockFrame } from './road-network.ts';
 import type { Rgb } from './roof-style.ts';
 import type { SceneFrame } from './scene.ts';
 import { boundsOf, type SceneBuilding } from './scene-objects.ts';
-import { rectCorners } from './building-shapes.ts';
 
 /** A cultivated plot: a rectangle with rows along its first axis. */
 export type ScenePlot = {
@@ -41,7 +40,7 @@ export function layoutBlockPlots(
 ): ScenePlot[] {
   if (!fieldBlock && block.density > 0.35) return [];
   const [I, J, c, r] = block.index;
-  const random = createRandom(hashInts(frame.seed, Tag.track, I, J, c * 64 + r));
+  const random = createRandom(hashInts(frame.seed, Tag.plot, I, J, c * 64 + r));
   const [s0, t0, s1, t1] = block.interior;
   const attempts = fieldBlock ? random.int(2, 6) : random.int(0, 2);
   const parts = buildings.flatMap((b) => b.parts);

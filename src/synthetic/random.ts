@@ -137,12 +137,9 @@ export const Tag = {
   groundVegetation: 11,
   groundPatch: 12,
   groundGrain: 13,
-  groundFine: 14,
   sensor: 15,
   rotation: 16,
-  roofStain: 17,
   crown: 18,
-  crownFine: 19,
-  track: 20,
+  plot: 20,
   vehicle: 21,
 } as const;

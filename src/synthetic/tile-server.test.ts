@@ -55,7 +55,7 @@ describe('startSyntheticTileServer', () => {
   });
 
   it('answers concurrent requests, each with the right tile', async () => {
-    const tiles = Array.from({ length: 12 }, (_, i) => ({
+    const tiles = Array.from({ length: 8 }, (_, i) => ({
       x: tile.x + (i % 4),
       y: tile.y + Math.floor(i / 4),
       z: 19,

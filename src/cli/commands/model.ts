@@ -6,7 +6,8 @@ import type { Config } from '../../shared/index.ts';
 
 function parseClasses(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 255) throw new InvalidArgumentError('classes must be an integer from 1 to 255');
+  if (!Number.isInteger(n) || n < 1 || n > 255)
+    throw new InvalidArgumentError('classes must be an integer from 1 to 255');
   return n;
 }
 

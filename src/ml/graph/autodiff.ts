@@ -72,7 +72,11 @@ export function emitForward(ctx: EmitContext, network: Network, input: string): 
 /** Which tensors and parameters need gradients. */
 type GradientNeeds = { tensors: Set<string>; params: Set<string> };
 
-function gradientNeeds(network: Network, trainable: ReadonlySet<string>, inputGradient: boolean): GradientNeeds {
+function gradientNeeds(
+  network: Network,
+  trainable: ReadonlySet<string>,
+  inputGradient: boolean,
+): GradientNeeds {
   const tensors = new Set<string>(inputGradient ? [INPUT_ID] : []);
   for (const layer of network.layers) {
     const ownsTrainable = network.parameters.some((p) => p.layer === layer.name && trainable.has(p.name));

@@ -79,7 +79,10 @@ export const batchNormRule: OpRule<BatchNormLayer> = {
     if (!step.needInput[0]) return { inputs: [undefined], params };
     const a = g.op('Mul', [ctx.param(names.scale), invStd]);
     const b = g.op('Mul', [g.op('Mul', [a, invStd]), g.op('Mul', [dScale, g.constant(-1 / count)])]);
-    const c = g.op('Sub', [g.op('Mul', [a, g.op('Mul', [sumDy, g.constant(-1 / count)])]), g.op('Mul', [b, mean])]);
+    const c = g.op('Sub', [
+      g.op('Mul', [a, g.op('Mul', [sumDy, g.constant(-1 / count)])]),
+      g.op('Mul', [b, mean]),
+    ]);
     const channelShape = g.ints([1, layer.channels, 1, 1]);
     const scaledDy = g.op('Mul', [dy, g.op('Reshape', [a, channelShape])]);
     // b·x + c as an inference-mode BatchNormalization (mean 0, variance 1, epsilon 0): one pass over x.

@@ -44,7 +44,13 @@ function im2col(g: GraphBuilder, x: string, xShape: readonly number[], layer: Co
  * one-hot k-tap kernels, laid out [channels·k, 1, 1, k] (`horizontal`) or [channels·k, 1, k, 1].
  * @param position - the tap that is 1 in kernel t
  */
-function shiftKernels(g: GraphBuilder, channels: number, k: number, horizontal: boolean, position: (t: number) => number): string {
+function shiftKernels(
+  g: GraphBuilder,
+  channels: number,
+  k: number,
+  horizontal: boolean,
+  position: (t: number) => number,
+): string {
   const values = new Array<number>(channels * k * k).fill(0);
   for (let c = 0; c < channels; c++) for (let t = 0; t < k; t++) values[(c * k + t) * k + position(t)] = 1;
   return g.constant(values, horizontal ? [channels * k, 1, 1, k] : [channels * k, 1, k, 1]);
@@ -70,7 +76,11 @@ function convWeightGradientStride1(ctx: EmitContext, layer: ConvLayer, x: string
     pads: [p, p, p, p],
     group: ci,
   });
-  const dzShifts = g.op('Conv', [dz, vertical], { kernel_shape: [k, 1], pads: [k - 1, 0, k - 1, 0], group: co });
+  const dzShifts = g.op('Conv', [dz, vertical], {
+    kernel_shape: [k, 1],
+    pads: [k - 1, 0, k - 1, 0],
+    group: co,
+  });
   const a = g.op('Reshape', [dzShifts, g.ints([n, k * co, rows * w])]);
   const b = g.op('Reshape', [xShifts, g.ints([n, k * ci, rows * w])]);
   const perSample = g.op('MatMul', [a, g.op('Transpose', [b], { perm: [0, 2, 1] })]);
@@ -101,7 +111,13 @@ function convInputGradient(ctx: EmitContext, layer: ConvLayer, weight: string, d
   const p = Math.floor(k / 2);
   if (s === 1) {
     // Stride 1: a plain Conv with the kernel flipped and in/out channels swapped (MLAS im2col + GEMM).
-    const flipped = g.op('Slice', [weight, g.ints([-1, -1]), g.ints([-k - 1, -k - 1]), g.ints([2, 3]), g.ints([-1, -1])]);
+    const flipped = g.op('Slice', [
+      weight,
+      g.ints([-1, -1]),
+      g.ints([-k - 1, -k - 1]),
+      g.ints([2, 3]),
+      g.ints([-1, -1]),
+    ]);
     const swapped = g.op('Transpose', [flipped], { perm: [1, 0, 2, 3] });
     return g.op('Conv', [dz, swapped], { kernel_shape: [k, k], pads: [p, p, p, p] });
   }
@@ -153,7 +169,10 @@ export const convTransposeRule: OpRule<ConvTransposeLayer> = {
     const { g } = ctx;
     const { inChannels: ci, outChannels: co, kernel: k } = layer;
     const weight = ctx.param(`${layer.name}.weight`);
-    const perTap = g.op('Reshape', [g.op('Transpose', [weight], { perm: [1, 2, 3, 0] }), g.ints([co * k * k, ci, 1, 1])]);
+    const perTap = g.op('Reshape', [
+      g.op('Transpose', [weight], { perm: [1, 2, 3, 0] }),
+      g.ints([co * k * k, ci, 1, 1]),
+    ]);
     const args = [inputs[0] as string, perTap];
     if (layer.bias) {
       const bias = g.op('Reshape', [ctx.param(`${layer.name}.bias`), g.ints([co, 1])]);
@@ -180,10 +199,14 @@ export const convTransposeRule: OpRule<ConvTransposeLayer> = {
       const grouped = g.op('Reshape', [summed, g.ints([ci, k, k, co])]);
       params.set(weightName, g.op('Transpose', [grouped], { perm: [0, 3, 1, 2] }));
     }
-    if (layer.bias && step.needParam(`${layer.name}.bias`)) params.set(`${layer.name}.bias`, biasGradient(g, dOutput));
+    if (layer.bias && step.needParam(`${layer.name}.bias`))
+      params.set(`${layer.name}.bias`, biasGradient(g, dOutput));
     if (!step.needInput[0]) return { inputs: [undefined], params };
     const weight = ctx.param(weightName);
-    const gathered = g.op('Reshape', [g.op('Transpose', [weight], { perm: [0, 2, 3, 1] }), g.ints([ci, k * k * co, 1, 1])]);
+    const gathered = g.op('Reshape', [
+      g.op('Transpose', [weight], { perm: [0, 2, 3, 1] }),
+      g.ints([ci, k * k * co, 1, 1]),
+    ]);
     return { inputs: [g.op('Conv', [blocks, gathered], { kernel_shape: [1, 1] })], params };
   },
 };

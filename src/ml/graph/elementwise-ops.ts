@@ -54,7 +54,12 @@ export const dropoutRule: OpRule<DropoutLayer> = {
     const x = inputs[0] as string;
     if (ctx.mode === 'eval') return { value: x };
     const { g } = ctx;
-    const [value, mask] = g.node('Dropout', [x, g.constant(layer.ratio), g.bool(true)], { seed: layer.seed }, 2);
+    const [value, mask] = g.node(
+      'Dropout',
+      [x, g.constant(layer.ratio), g.bool(true)],
+      { seed: layer.seed },
+      2,
+    );
     return { value: value as string, saved: { mask: mask as string } };
   },
   backward(ctx, step) {

@@ -8,7 +8,8 @@ export type ParameterValues = ReadonlyMap<string, Float32Array>;
 
 function consumers(network: Network): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const layer of network.layers) for (const id of layer.inputs) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const layer of network.layers)
+    for (const id of layer.inputs) counts.set(id, (counts.get(id) ?? 0) + 1);
   counts.set(network.output, (counts.get(network.output) ?? 0) + 1);
   return counts;
 }
@@ -20,7 +21,11 @@ function value(params: ParameterValues, name: string): Float32Array {
 }
 
 /** W'[o] = W[o]·s[o], b'[o] = (b[o] − mean[o])·s[o] + β[o] with s = γ/√(var + ε). */
-function foldedValues(conv: ConvLayer, bn: BatchNormLayer, params: ParameterValues): [Float32Array, Float32Array] {
+function foldedValues(
+  conv: ConvLayer,
+  bn: BatchNormLayer,
+  params: ParameterValues,
+): [Float32Array, Float32Array] {
   const weight = value(params, `${conv.name}.weight`);
   const bias = conv.bias ? value(params, `${conv.name}.bias`) : new Float32Array(conv.outChannels);
   const gamma = value(params, `${bn.name}.weight`);
@@ -46,7 +51,10 @@ function foldedValues(conv: ConvLayer, bn: BatchNormLayer, params: ParameterValu
  * @returns an equivalent eval-mode network and its parameter values
  * @throws AppError when a parameter of a folded layer has no value
  */
-export function foldBatchNorm(network: Network, params: ParameterValues): { network: Network; params: ParameterValues } {
+export function foldBatchNorm(
+  network: Network,
+  params: ParameterValues,
+): { network: Network; params: ParameterValues } {
   const producers = new Map(network.layers.map((l) => [l.output, l] as const));
   const readers = consumers(network);
   const folded = new Map<string, BatchNormLayer>();

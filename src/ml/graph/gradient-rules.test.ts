@@ -12,7 +12,10 @@ import type { GradientReport } from './test-support/gradient-check.ts';
 const TOLERANCE = 1e-4;
 const BCE: LossSpec = { kind: 'bce' };
 
-function network(shape: [number, number, number], body: (net: NetworkBuilder, x: TensorHandle) => TensorHandle): Network {
+function network(
+  shape: [number, number, number],
+  body: (net: NetworkBuilder, x: TensorHandle) => TensorHandle,
+): Network {
   const net = new NetworkBuilder('check', shape);
   return net.build(body(net, net.input));
 }
@@ -40,7 +43,11 @@ describe('backward rules against float64 central differences', () => {
 
   it('conv 5×5 and 1×1 without bias', async () => {
     const net = network([2, 7, 7], (n, x) =>
-      n.conv('c1', n.conv('c5', x, { channels: 3, kernel: 5, bias: false }), { channels: 1, kernel: 1, bias: false }),
+      n.conv('c1', n.conv('c5', x, { channels: 3, kernel: 5, bias: false }), {
+        channels: 1,
+        kernel: 1,
+        bias: false,
+      }),
     );
     const report = await checkGradients(net, BCE, { batch: 2, seed: 3, inputGradient: true });
     expectClose(report, ['c5.weight', 'c1.weight', 'input']);
@@ -98,7 +105,10 @@ describe('backward rules against float64 central differences', () => {
 
   it('normalize', async () => {
     const net = network([3, 2, 2], (n, x) =>
-      n.conv('head', n.normalize(x, { scale: 0.5, mean: [0.1, 0.2, 0.3], std: [0.5, 2, 4] }), { channels: 1, kernel: 1 }),
+      n.conv('head', n.normalize(x, { scale: 0.5, mean: [0.1, 0.2, 0.3], std: [0.5, 2, 4] }), {
+        channels: 1,
+        kernel: 1,
+      }),
     );
     const report = await checkGradients(net, BCE, { batch: 2, seed: 12, inputGradient: true });
     expectClose(report, ['head.weight', 'head.bias', 'input']);
@@ -114,11 +124,20 @@ describe('loss heads against float64 central differences', () => {
     ['soft dice', binary, { kind: 'dice' }],
     ['bce + dice', binary, { kind: 'bce-dice', posWeight: 2, diceWeight: 0.7 }],
     ['softmax cross-entropy', multi, { kind: 'softmax-ce' }],
-    ['class-weighted softmax cross-entropy', multi, { kind: 'softmax-ce', classWeights: [1, 1.19, 2.91, 7.28] }],
+    [
+      'class-weighted softmax cross-entropy',
+      multi,
+      { kind: 'softmax-ce', classWeights: [1, 1.19, 2.91, 7.28] },
+    ],
   ];
   for (const [label, net, loss] of cases)
     it(label, async () => {
-      const report = await checkGradients(net, loss, { batch: 2, seed: 20 + label.length, inputScale: 2, inputGradient: true });
+      const report = await checkGradients(net, loss, {
+        batch: 2,
+        seed: 20 + label.length,
+        inputScale: 2,
+        inputGradient: true,
+      });
       expectClose(report, ['head.weight', 'head.bias', 'input']);
     });
 });

@@ -47,14 +47,22 @@ export class GraphBuilder {
   }
 
   /** Declares a graph input of type float32 (or `dataType`); a string dimension is symbolic. */
-  addInput(name: string, shape: readonly (number | string)[], dataType: OnnxDataTypeCode = OnnxDataType.FLOAT): string {
+  addInput(
+    name: string,
+    shape: readonly (number | string)[],
+    dataType: OnnxDataTypeCode = OnnxDataType.FLOAT,
+  ): string {
     this.#used.add(name);
     this.#inputs.push({ name, dataType, shape });
     return name;
   }
 
   /** Declares `name` (an existing value) as a graph output. */
-  addOutput(name: string, shape: readonly (number | string)[], dataType: OnnxDataTypeCode = OnnxDataType.FLOAT): void {
+  addOutput(
+    name: string,
+    shape: readonly (number | string)[],
+    dataType: OnnxDataTypeCode = OnnxDataType.FLOAT,
+  ): void {
     this.#outputs.push({ name, dataType, shape });
   }
 
@@ -95,7 +103,11 @@ export class GraphBuilder {
   }
 
   /** Appends a single-output node and returns its output name (see {@link GraphBuilder.node}). */
-  op(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, AttributeValue>> = {},
+  ): string {
     return this.node(opType, inputs, attributes, 1)[0] as string;
   }
 
@@ -143,7 +155,12 @@ export class GraphBuilder {
     const known = this.#constants.get(key);
     if (known !== undefined) return known;
     const name = this.fresh('const_b');
-    this.#initializers.push({ name, dims: [], dataType: OnnxDataType.BOOL, data: Uint8Array.of(value ? 1 : 0) });
+    this.#initializers.push({
+      name,
+      dims: [],
+      dataType: OnnxDataType.BOOL,
+      data: Uint8Array.of(value ? 1 : 0),
+    });
     this.#constants.set(key, name);
     return name;
   }

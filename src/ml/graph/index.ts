@@ -35,7 +35,12 @@ export {
   updatedName,
 } from './training-graph.ts';
 export type { EvalGraphOptions, TrainingGraph, TrainingGraphOptions } from './training-graph.ts';
-export { EXPORT_INPUT_NAME, EXPORT_OUTPUT_NAME, checkParameterValues, emitInferenceModel } from './inference-export.ts';
+export {
+  EXPORT_INPUT_NAME,
+  EXPORT_OUTPUT_NAME,
+  checkParameterValues,
+  emitInferenceModel,
+} from './inference-export.ts';
 export type { InferenceExportOptions } from './inference-export.ts';
 export { foldBatchNorm } from './fold-batch-norm.ts';
 export type { ParameterValues } from './fold-batch-norm.ts';

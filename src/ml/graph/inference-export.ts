@@ -36,7 +36,9 @@ export function checkParameterValues(network: Network, params: ParameterValues):
     const v = params.get(p.name);
     if (v === undefined) invalid(`parameter ${p.name} has no value`);
     if (v.length !== sizeOf(p.shape))
-      invalid(`parameter ${p.name} has ${v.length} values, expected ${sizeOf(p.shape)} (${p.shape.join('×')})`);
+      invalid(
+        `parameter ${p.name} has ${v.length} values, expected ${sizeOf(p.shape)} (${p.shape.join('×')})`,
+      );
   }
 }
 
@@ -63,7 +65,8 @@ export function emitInferenceModel(
     shape: (id) => [1, ...(shapes.get(id) ?? [])],
     param: (name) => name,
   };
-  for (const p of net.parameters) g.addInitializer(p.name, p.shape, folded.params.get(p.name) as Float32Array);
+  for (const p of net.parameters)
+    g.addInitializer(p.name, p.shape, folded.params.get(p.name) as Float32Array);
   const [c, h, w] = net.inputShape;
   const [k] = net.outputShape;
   const spatial = options.dynamicSpatial === true ? ['H', 'W'] : [h, w];

@@ -38,7 +38,8 @@ export type LossValues = {
  */
 export function validateLoss(loss: LossSpec, classes: number): void {
   const positive = (v: number | undefined, what: string) => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) invalid(`${what} must be a positive number, got ${v}`);
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      invalid(`${what} must be a positive number, got ${v}`);
   };
   if (loss.kind === 'softmax-ce') {
     if (classes < 2) invalid(`loss softmax-ce needs at least 2 classes, the model has ${classes}`);
@@ -50,7 +51,8 @@ export function validateLoss(loss: LossSpec, classes: number): void {
   }
   if (loss.kind !== 'bce' && loss.kind !== 'dice' && loss.kind !== 'bce-dice')
     invalid(`unknown loss ${String((loss as { kind: unknown }).kind)}`);
-  if (classes !== 1) invalid(`loss ${loss.kind} needs 1 output class, the model has ${classes}; use softmax-ce`);
+  if (classes !== 1)
+    invalid(`loss ${loss.kind} needs 1 output class, the model has ${classes}; use softmax-ce`);
   if (loss.kind !== 'dice') positive(loss.posWeight, 'loss posWeight');
   if (loss.kind === 'bce-dice') positive(loss.diceWeight, 'loss diceWeight');
 }
@@ -68,7 +70,15 @@ function sumAll(g: GraphBuilder, x: string): string {
 }
 
 /** mean(w·y·softplus(−x) + (1−y)·softplus(x)) = mean(softplus(x)·(1 + (w−1)·y) − w·y·x); dx = (p·(1+(w−1)y) − w·y)/n. */
-function bce(g: GraphBuilder, logits: string, p: string, y: string, n: number, w: number, grad: boolean): LossValues {
+function bce(
+  g: GraphBuilder,
+  logits: string,
+  p: string,
+  y: string,
+  n: number,
+  w: number,
+  grad: boolean,
+): LossValues {
   const weight = w === 1 ? undefined : g.op('Add', [g.op('Mul', [y, g.constant(w - 1)]), g.constant(1)]);
   const wy = w === 1 ? y : g.op('Mul', [y, g.constant(w)]);
   const softplus = g.op('Softplus', [logits]);

@@ -41,7 +41,11 @@ describe('NetworkBuilder', () => {
     expect(() => net.concat([x])).toThrow(/at least two tensors/);
     expect(() => net.dropout(x, 1)).toThrow(/ratio must be in \[0, 1\)/);
     expect(() => net.normalize(x, { scale: 1, mean: [0], std: [1] })).toThrow(/needs 3 mean and std values/);
-    expect(() => new NetworkBuilder('bad', [3, 0, 4])).toThrow(/input dimension 1 must be a positive integer/);
-    expect(() => new NetworkBuilder('empty', [3, 4, 4]).build({ id: 'input', shape: [3, 4, 4] })).toThrow(/has no layers/);
+    expect(() => new NetworkBuilder('bad', [3, 0, 4])).toThrow(
+      /input dimension 1 must be a positive integer/,
+    );
+    expect(() => new NetworkBuilder('empty', [3, 4, 4]).build({ id: 'input', shape: [3, 4, 4] })).toThrow(
+      /has no layers/,
+    );
   });
 });

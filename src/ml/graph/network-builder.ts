@@ -61,12 +61,24 @@ export class NetworkBuilder {
    * Fixed input scaling `(x·scale − mean[c]) / std[c]`.
    * @throws AppError when mean/std do not have one entry per channel or a std is not positive
    */
-  normalize(x: TensorHandle, options: { scale: number; mean: readonly number[]; std: readonly number[] }): TensorHandle {
+  normalize(
+    x: TensorHandle,
+    options: { scale: number; mean: readonly number[]; std: readonly number[] },
+  ): TensorHandle {
     const c = x.shape[0];
     if (options.mean.length !== c || options.std.length !== c)
-      invalid(`normalize needs ${c} mean and std values, got ${options.mean.length} and ${options.std.length}`);
-    if (options.std.some((s) => !(s > 0))) invalid(`normalize std values must be positive, got ${options.std.join(',')}`);
-    return this.#push({ kind: 'normalize', name: this.#autoName('normalize'), inputs: [x.id], outputShape: x.shape, ...options });
+      invalid(
+        `normalize needs ${c} mean and std values, got ${options.mean.length} and ${options.std.length}`,
+      );
+    if (options.std.some((s) => !(s > 0)))
+      invalid(`normalize std values must be positive, got ${options.std.join(',')}`);
+    return this.#push({
+      kind: 'normalize',
+      name: this.#autoName('normalize'),
+      inputs: [x.id],
+      outputShape: x.shape,
+      ...options,
+    });
   }
 
   /**
@@ -86,7 +98,8 @@ export class NetworkBuilder {
       invalid(`conv ${name} kernel must be odd for 'same' padding, got ${kernel}`);
     if (stride !== 1 && stride !== 2) invalid(`conv ${name} stride must be 1 or 2, got ${String(stride)}`);
     const [ci, h, w] = x.shape;
-    if (h % stride !== 0 || w % stride !== 0) invalid(`conv ${name} stride ${stride} does not divide ${h}×${w}`);
+    if (h % stride !== 0 || w % stride !== 0)
+      invalid(`conv ${name} stride ${stride} does not divide ${h}×${w}`);
     return this.#push({
       kind: 'conv',
       name,
@@ -104,7 +117,11 @@ export class NetworkBuilder {
    * Transposed convolution with kernel == stride (k× upsampling).
    * @param options - channels out; kernel (= stride, default 2); bias (default true)
    */
-  convTranspose(name: string, x: TensorHandle, options: { channels: number; kernel?: number; bias?: boolean }): TensorHandle {
+  convTranspose(
+    name: string,
+    x: TensorHandle,
+    options: { channels: number; kernel?: number; bias?: boolean },
+  ): TensorHandle {
     const kernel = options.kernel ?? 2;
     checkPositiveInt(options.channels, `conv-transpose ${name} channels`);
     checkPositiveInt(kernel, `conv-transpose ${name} kernel`);
@@ -125,11 +142,16 @@ export class NetworkBuilder {
    * Batch normalisation over channels.
    * @param options - epsilon (default 1e-5), momentum of the running statistics (default 0.1)
    */
-  batchNorm(name: string, x: TensorHandle, options: { epsilon?: number; momentum?: number } = {}): TensorHandle {
+  batchNorm(
+    name: string,
+    x: TensorHandle,
+    options: { epsilon?: number; momentum?: number } = {},
+  ): TensorHandle {
     const epsilon = options.epsilon ?? 1e-5;
     const momentum = options.momentum ?? 0.1;
     if (!(epsilon > 0)) invalid(`batch-norm ${name} epsilon must be positive, got ${epsilon}`);
-    if (!(momentum >= 0 && momentum <= 1)) invalid(`batch-norm ${name} momentum must be in [0, 1], got ${momentum}`);
+    if (!(momentum >= 0 && momentum <= 1))
+      invalid(`batch-norm ${name} momentum must be in [0, 1], got ${momentum}`);
     return this.#push({
       kind: 'batch-norm',
       name,
@@ -167,7 +189,8 @@ export class NetworkBuilder {
    * @throws AppError when the shapes differ
    */
   add(a: TensorHandle, b: TensorHandle, name = this.#autoName('add')): TensorHandle {
-    if (a.shape.join() !== b.shape.join()) invalid(`add ${name} shapes differ: ${a.shape.join('×')} and ${b.shape.join('×')}`);
+    if (a.shape.join() !== b.shape.join())
+      invalid(`add ${name} shapes differ: ${a.shape.join('×')} and ${b.shape.join('×')}`);
     return this.#push({ kind: 'add', name, inputs: [a.id, b.id], outputShape: a.shape });
   }
 
@@ -183,7 +206,12 @@ export class NetworkBuilder {
       if (p.shape[1] !== h || p.shape[2] !== w)
         invalid(`concat ${name} spatial sizes differ: ${h}×${w} and ${p.shape[1]}×${p.shape[2]}`);
     const channels = parts.reduce((sum, p) => sum + p.shape[0], 0);
-    return this.#push({ kind: 'concat', name, inputs: parts.map((p) => p.id), outputShape: [channels, h, w] });
+    return this.#push({
+      kind: 'concat',
+      name,
+      inputs: parts.map((p) => p.id),
+      outputShape: [channels, h, w],
+    });
   }
 
   /**

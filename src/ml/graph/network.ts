@@ -55,7 +55,11 @@ export type AddLayer = LayerBase & { readonly kind: 'add' };
 /** Concatenation along channels. */
 export type ConcatLayer = LayerBase & { readonly kind: 'concat' };
 /** Inverted dropout while training (kept values scaled by 1/(1−ratio)), identity in eval mode and the export. */
-export type DropoutLayer = LayerBase & { readonly kind: 'dropout'; readonly ratio: number; readonly seed: number };
+export type DropoutLayer = LayerBase & {
+  readonly kind: 'dropout';
+  readonly ratio: number;
+  readonly seed: number;
+};
 /** Fixed input scaling: (x·scale − mean[c]) / std[c]; no parameters, no gradient. */
 export type NormalizeLayer = LayerBase & {
   readonly kind: 'normalize';
@@ -172,7 +176,8 @@ export function shapesOf(network: Network): Map<string, Shape3> {
 export function validateNetwork(network: Network): void {
   const known = new Set<string>([INPUT_ID]);
   for (const layer of network.layers) {
-    for (const id of layer.inputs) if (!known.has(id)) invalid(`layer ${layer.name} reads unknown tensor ${id}`);
+    for (const id of layer.inputs)
+      if (!known.has(id)) invalid(`layer ${layer.name} reads unknown tensor ${id}`);
     if (known.has(layer.output)) invalid(`layer name ${layer.name} is used twice`);
     known.add(layer.output);
   }

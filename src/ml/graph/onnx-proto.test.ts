@@ -12,8 +12,20 @@ describe('encodeOnnxModel', () => {
       graphName: 'g',
       nodes: [
         // Reverse the last axis: negative starts, ends and steps exercise 10-byte varints.
-        { opType: 'Slice', inputs: ['x', 'starts', 'ends', 'axes', 'steps'], outputs: ['r'], name: 's', attributes: [] },
-        { opType: 'LeakyRelu', inputs: ['r'], outputs: ['l'], name: 'l', attributes: [{ name: 'alpha', kind: 'float', value: 0.25 }] },
+        {
+          opType: 'Slice',
+          inputs: ['x', 'starts', 'ends', 'axes', 'steps'],
+          outputs: ['r'],
+          name: 's',
+          attributes: [],
+        },
+        {
+          opType: 'LeakyRelu',
+          inputs: ['r'],
+          outputs: ['l'],
+          name: 'l',
+          attributes: [{ name: 'alpha', kind: 'float', value: 0.25 }],
+        },
         { opType: 'Add', inputs: ['l', 'bias'], outputs: ['a'], name: 'a', attributes: [] },
         {
           opType: 'Constant',
@@ -21,12 +33,28 @@ describe('encodeOnnxModel', () => {
           outputs: ['c'],
           name: 'c',
           attributes: [
-            { name: 'value', kind: 'tensor', value: { name: 'cv', dims: [], dataType: OnnxDataType.FLOAT, data: Float32Array.of(10) } },
+            {
+              name: 'value',
+              kind: 'tensor',
+              value: { name: 'cv', dims: [], dataType: OnnxDataType.FLOAT, data: Float32Array.of(10) },
+            },
           ],
         },
         { opType: 'Mul', inputs: ['a', 'c'], outputs: ['y'], name: 'm', attributes: [] },
-        { opType: 'Transpose', inputs: ['y'], outputs: ['t'], name: 't', attributes: [{ name: 'perm', kind: 'ints', value: [1, 0] }] },
-        { opType: 'Softmax', inputs: ['t'], outputs: ['z'], name: 'z', attributes: [{ name: 'axis', kind: 'int', value: -1 }] },
+        {
+          opType: 'Transpose',
+          inputs: ['y'],
+          outputs: ['t'],
+          name: 't',
+          attributes: [{ name: 'perm', kind: 'ints', value: [1, 0] }],
+        },
+        {
+          opType: 'Softmax',
+          inputs: ['t'],
+          outputs: ['z'],
+          name: 'z',
+          attributes: [{ name: 'axis', kind: 'int', value: -1 }],
+        },
       ],
       inputs: [{ name: 'x', dataType: OnnxDataType.FLOAT, shape: ['N', 3] }],
       outputs: [

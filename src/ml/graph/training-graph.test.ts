@@ -17,7 +17,9 @@ function smallUnet(classes: number): Network {
   const net = new NetworkBuilder('small-unet', [3, 8, 8]);
   net.encoder = true;
   const e1 = net.relu(net.batchNorm('e1.bn', net.conv('e1.conv', net.input, { channels: 4, bias: false })));
-  const e2 = net.relu(net.batchNorm('e2.bn', net.conv('e2.conv', net.maxPool(e1), { channels: 8, bias: false })));
+  const e2 = net.relu(
+    net.batchNorm('e2.bn', net.conv('e2.conv', net.maxPool(e1), { channels: 8, bias: false })),
+  );
   net.encoder = false;
   const up = net.convTranspose('up', e2, { channels: 4 });
   return net.build(net.conv('head', net.concat([up, e1]), { channels: classes, kernel: 1 }));
@@ -29,7 +31,10 @@ function randomValues(network: Network, seed: number): Map<string, Float32Array>
   for (const p of network.parameters) {
     const size = p.shape.reduce((a, b) => a * b, 1);
     const base = p.kind === 'bn-var' || p.kind === 'bn-scale' ? 1 : 0;
-    values.set(p.name, Float32Array.from({ length: size }, () => base + (rnd() - 0.5) * (p.kind === 'weight' ? 1 : 0.4)));
+    values.set(
+      p.name,
+      Float32Array.from({ length: size }, () => base + (rnd() - 0.5) * (p.kind === 'weight' ? 1 : 0.4)),
+    );
   }
   return values;
 }
@@ -45,17 +50,27 @@ describe('emitTrainingGraph', () => {
     const frozen = new Set(network.parameters.filter((p) => p.encoder && p.trainable).map((p) => p.name));
     const full = emitTrainingGraph(network, { batchSize: 2, loss: { kind: 'bce' } });
     const partial = emitTrainingGraph(network, { batchSize: 2, loss: { kind: 'bce' }, frozen });
-    expect([...partial.outputNames.gradients.keys()]).toEqual(['up.weight', 'up.bias', 'head.weight', 'head.bias']);
+    expect([...partial.outputNames.gradients.keys()]).toEqual([
+      'up.weight',
+      'up.bias',
+      'head.weight',
+      'head.bias',
+    ]);
     expect([...partial.outputNames.bnUpdates.keys()]).toEqual([...full.outputNames.bnUpdates.keys()]);
     const feeds = randomValues(network, 1);
     feeds.set('input', randomArray(2 * 3 * 64, 2));
-    feeds.set('target', randomArray(2 * 64, 3).map((v) => (v > 0 ? 1 : 0)));
-    const [a, b] = await Promise.all([full, partial].map(async (g) => {
-      const session = await createTrainingSession(g.model, { threads: 1 });
-      const out = await session.run(feeds);
-      await session.release();
-      return out;
-    }));
+    feeds.set(
+      'target',
+      randomArray(2 * 64, 3).map((v) => (v > 0 ? 1 : 0)),
+    );
+    const [a, b] = await Promise.all(
+      [full, partial].map(async (g) => {
+        const session = await createTrainingSession(g.model, { threads: 1 });
+        const out = await session.run(feeds);
+        await session.release();
+        return out;
+      }),
+    );
     for (const name of partial.outputNames.gradients.keys())
       expect(relativeError(b?.get(`${name}.grad`) ?? [], a?.get(`${name}.grad`) ?? [])).toBeLessThan(1e-6);
   });
@@ -68,10 +83,12 @@ describe('emitTrainingGraph', () => {
       () => emitTrainingGraph(binary, { batchSize: 2, loss: { kind: 'softmax-ce' } }),
       () => emitTrainingGraph(multi, { batchSize: 2, loss: { kind: 'softmax-ce', classWeights: [1, 2] } }),
       () => emitTrainingGraph(binary, { batchSize: 2, loss: { kind: 'bce', posWeight: -1 } }),
-      () => emitTrainingGraph(binary, { batchSize: 2, loss: { kind: 'bce' }, frozen: new Set(['nope.weight']) }),
+      () =>
+        emitTrainingGraph(binary, { batchSize: 2, loss: { kind: 'bce' }, frozen: new Set(['nope.weight']) }),
       () => emitTrainingGraph(binary, { batchSize: 0, loss: { kind: 'bce' } }),
     ];
-    for (const build of cases) expect(() => build()).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
+    for (const build of cases)
+      expect(() => build()).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
   });
 
   it('drops values with the dropout ratio and routes gradients through the same mask', async () => {
@@ -127,7 +144,9 @@ describe('emitEvalGraph and emitInferenceModel', () => {
     const session = await createTrainingSession(graph.model, { threads: 1 });
     const target = new Float32Array(2 * 4 * 64);
     for (let i = 0; i < 128; i++) target[(Math.floor(i / 64) * 4 + (i % 4)) * 64 + (i % 64)] = 1;
-    const out = await session.run(new Map([...randomValues(network, 8), ['input', randomArray(384, 9)], ['target', target]]));
+    const out = await session.run(
+      new Map([...randomValues(network, 8), ['input', randomArray(384, 9)], ['target', target]]),
+    );
     await session.release();
     const loss = out.get('loss')?.[0] ?? NaN;
     expect(loss).toBeGreaterThan(0);
@@ -141,7 +160,10 @@ describe('emitEvalGraph and emitInferenceModel', () => {
       const input = randomArray(2 * 3 * 64, 11);
       const evalSession = await createTrainingSession(emitEvalGraph(network).model, { threads: 1 });
       const expected = (await evalSession.run(new Map([...params, ['input', input]]))).get('predictions');
-      const exported = await createTrainingSession(emitInferenceModel(network, params, { foldBatchNorm: fold }), { threads: 1 });
+      const exported = await createTrainingSession(
+        emitInferenceModel(network, params, { foldBatchNorm: fold }),
+        { threads: 1 },
+      );
       expect(exported.inputNames).toEqual(['input']);
       expect(exported.outputNames).toEqual(['output']);
       const actual = (await exported.run({ input })).get('output') as Float32Array;

@@ -61,7 +61,8 @@ export type TrainingGraphOptions = {
 };
 
 function checkBatch(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) invalid(`batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    invalid(`batch size must be a positive integer, got ${batchSize}`);
 }
 
 function createContext(g: GraphBuilder, network: Network, mode: EmitMode, batch: number): EmitContext {
@@ -101,7 +102,8 @@ export function emitTrainingGraph(network: Network, options: TrainingGraphOption
   validateLoss(options.loss, classes);
   const frozen = options.frozen ?? new Set<string>();
   const known = new Set(network.parameters.map((p) => p.name));
-  for (const name of frozen) if (!known.has(name)) invalid(`frozen parameter ${name} is not in network ${network.name}`);
+  for (const name of frozen)
+    if (!known.has(name)) invalid(`frozen parameter ${name} is not in network ${network.name}`);
 
   const g = new GraphBuilder();
   const batch = options.batchSize;
@@ -120,12 +122,23 @@ export function emitTrainingGraph(network: Network, options: TrainingGraphOption
   g.addOutput(LOSS_NAME, []);
   g.addOutput(PREDICTIONS_NAME, logitsShape);
 
-  const trainable = new Set(network.parameters.filter((p) => p.trainable && !frozen.has(p.name)).map((p) => p.name));
-  const grads = emitBackward(ctx, network, trace, dLogits as string, trainable, options.inputGradient ?? false);
+  const trainable = new Set(
+    network.parameters.filter((p) => p.trainable && !frozen.has(p.name)).map((p) => p.name),
+  );
+  const grads = emitBackward(
+    ctx,
+    network,
+    trace,
+    dLogits as string,
+    trainable,
+    options.inputGradient ?? false,
+  );
   const gradients = new Map<string, string>();
   for (const p of network.parameters) {
     if (!trainable.has(p.name)) continue;
-    const value = grads.params.get(p.name) ?? g.constant(new Array<number>(p.shape.reduce((a, b) => a * b, 1)).fill(0), p.shape);
+    const value =
+      grads.params.get(p.name) ??
+      g.constant(new Array<number>(p.shape.reduce((a, b) => a * b, 1)).fill(0), p.shape);
     gradients.set(p.name, g.named(gradientName(p.name), 'Identity', [value]));
     g.addOutput(gradientName(p.name), p.shape);
   }
@@ -186,7 +199,15 @@ export function emitEvalGraph(network: Network, options: EvalGraphOptions = {}):
   if (options.loss !== undefined) {
     g.addInput(TARGET_NAME, logitsShape);
     if (options.batchSize !== undefined) inputShapes.set(TARGET_NAME, logitsShape as number[]);
-    const { loss } = emitLoss(g, options.loss, trace.logits, predictions, TARGET_NAME, ctx.shape(network.output), false);
+    const { loss } = emitLoss(
+      g,
+      options.loss,
+      trace.logits,
+      predictions,
+      TARGET_NAME,
+      ctx.shape(network.output),
+      false,
+    );
     g.named(LOSS_NAME, 'Identity', [loss]);
     g.addOutput(LOSS_NAME, []);
   }

@@ -23,9 +23,9 @@ describe('createTrainingSession', () => {
     await expect(session.run(new Map([...params, ['input', new Float32Array(33)]]))).rejects.toThrow(
       /input input length 33 is not a multiple of 32/,
     );
-    await expect(session.run(new Map([...params, ['head.bias', new Float32Array(2)], ['input', input]]))).rejects.toThrow(
-      /input head.bias needs 1 values, got 2/,
-    );
+    await expect(
+      session.run(new Map([...params, ['head.bias', new Float32Array(2)], ['input', input]])),
+    ).rejects.toThrow(/input head.bias needs 1 values, got 2/);
     await session.release();
   });
 

@@ -113,6 +113,19 @@ describe('createInferenceSession on bad input', () => {
     }
   });
 
+  it('reports a well-formed ONNX that onnxruntime rejects, naming the model, on both backends', async () => {
+    const { decl, params } = smallModel(1, SIZE, 4);
+    const onnx = exportInferenceModel(decl, params);
+    // Same-length rename of every Relu node keeps the protobuf valid but names an operator no runtime knows.
+    const text = Buffer.from(onnx).toString('latin1').replaceAll('\u0004Relu', '\u0004Rulu');
+    const broken = new Uint8Array(Buffer.from(text, 'latin1'));
+    expect(broken.length).toBe(onnx.length);
+    for (const backend of ['node', 'web'] as const)
+      await expect(createInferenceSession(broken, { backend, name: 'odd.onnx' })).rejects.toThrow(
+        new RegExp(`^odd\\.onnx cannot be loaded by onnxruntime-${backend}: `),
+      );
+  });
+
   it('reports a missing file as RESOURCE_DOES_NOT_EXIST', async () => {
     await expect(createInferenceSession('/nonexistent/model.onnx')).rejects.toMatchObject({
       code: 'RESOURCE_DOES_NOT_EXIST',

@@ -71,7 +71,7 @@ export function checkpointArchitecture(decl: ModelDeclaration): CheckpointArchit
 }
 
 function tensorsOf(decl: ModelDeclaration, params: ReadonlyMap<string, Float32Array>): Map<string, CheckpointTensor> {
-  return new Map(decl.parameters().map((p) => [p.name, { data: params.get(p.name) as Float32Array, shape: p.shape }]));
+  return new Map(decl.parameters().map((p) => [p.name, { data: params.get(p.name) as Float32Array, shape: [...p.shape] }]));
 }
 
 /**

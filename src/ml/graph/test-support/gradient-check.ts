@@ -75,12 +75,20 @@ export async function checkGradients(
   options: { batch: number; seed: number; inputScale?: number; inputGradient?: boolean },
 ): Promise<GradientReport> {
   const rnd = seededRandom(options.seed);
-  const graph = emitTrainingGraph(network, { batchSize: options.batch, loss, inputGradient: options.inputGradient ?? false });
+  const graph = emitTrainingGraph(network, {
+    batchSize: options.batch,
+    loss,
+    inputGradient: options.inputGradient ?? false,
+  });
   const feeds = new Map<string, Float32Array>();
-  for (const p of network.parameters) feeds.set(p.name, randomParameter(p.kind, sizeOf(p.shape), p.fanIn, rnd));
+  for (const p of network.parameters)
+    feeds.set(p.name, randomParameter(p.kind, sizeOf(p.shape), p.fanIn, rnd));
   const inputShape = [options.batch, ...network.inputShape];
   const targetShape = [options.batch, ...network.outputShape];
-  feeds.set('input', Float32Array.from({ length: sizeOf(inputShape) }, () => (rnd() * 2 - 1) * (options.inputScale ?? 1)));
+  feeds.set(
+    'input',
+    Float32Array.from({ length: sizeOf(inputShape) }, () => (rnd() * 2 - 1) * (options.inputScale ?? 1)),
+  );
   feeds.set('target', randomTarget(targetShape, rnd));
 
   const session = await createTrainingSession(graph.model, { threads: 1 });
@@ -105,9 +113,21 @@ export async function checkGradients(
 
   const gradients = new Map<string, number>();
   for (const [name, output] of graph.outputNames.gradients)
-    gradients.set(name, relativeError(out.get(output) as Float32Array, numericGradient(lossAt, params64.get(name) as Float64Array)));
+    gradients.set(
+      name,
+      relativeError(
+        out.get(output) as Float32Array,
+        numericGradient(lossAt, params64.get(name) as Float64Array),
+      ),
+    );
   if (graph.outputNames.inputGradient !== undefined)
-    gradients.set('input', relativeError(out.get(graph.outputNames.inputGradient) as Float32Array, numericGradient(lossAt, input64)));
+    gradients.set(
+      'input',
+      relativeError(
+        out.get(graph.outputNames.inputGradient) as Float32Array,
+        numericGradient(lossAt, input64),
+      ),
+    );
   const updates = new Map<string, number>();
   for (const [name, output] of graph.outputNames.bnUpdates)
     updates.set(name, relativeError(out.get(output) as Float32Array, reference.updates.get(name) ?? []));

@@ -14,7 +14,14 @@ type Params = ReadonlyMap<string, Float64Array>;
 
 const at = (a: Float64Array, i: number): number => a[i] as number;
 
-function conv(x: Tensor64, w: Float64Array, b: Float64Array | undefined, co: number, k: number, s: number): Tensor64 {
+function conv(
+  x: Tensor64,
+  w: Float64Array,
+  b: Float64Array | undefined,
+  co: number,
+  k: number,
+  s: number,
+): Tensor64 {
   const [n = 0, ci = 0, h = 0, wd = 0] = x.shape;
   const p = Math.floor(k / 2);
   const ho = h / s;
@@ -38,7 +45,13 @@ function conv(x: Tensor64, w: Float64Array, b: Float64Array | undefined, co: num
   return { shape: [n, co, ho, wo], data: out };
 }
 
-function convTranspose(x: Tensor64, w: Float64Array, b: Float64Array | undefined, co: number, k: number): Tensor64 {
+function convTranspose(
+  x: Tensor64,
+  w: Float64Array,
+  b: Float64Array | undefined,
+  co: number,
+  k: number,
+): Tensor64 {
   const [n = 0, ci = 0, h = 0, wd = 0] = x.shape;
   const ho = h * k;
   const wo = wd * k;
@@ -51,7 +64,9 @@ function convTranspose(x: Tensor64, w: Float64Array, b: Float64Array | undefined
           const yi = Math.floor(y / k);
           const xj = Math.floor(xx / k);
           for (let c = 0; c < ci; c++)
-            sum += at(x.data, ((b0 * ci + c) * h + yi) * wd + xj) * at(w, ((c * co + o) * k + (y % k)) * k + (xx % k));
+            sum +=
+              at(x.data, ((b0 * ci + c) * h + yi) * wd + xj) *
+              at(w, ((c * co + o) * k + (y % k)) * k + (xx % k));
           out[((b0 * co + o) * ho + y) * wo + xx] = sum;
         }
   return { shape: [n, co, ho, wo], data: out };
@@ -102,7 +117,8 @@ function concat(parts: readonly Tensor64[]): Tensor64 {
   let offset = 0;
   for (const p of parts) {
     const c = p.shape[1] ?? 0;
-    for (let b = 0; b < n; b++) out.set(p.data.subarray(b * c * h * w, (b + 1) * c * h * w), (b * channels + offset) * h * w);
+    for (let b = 0; b < n; b++)
+      out.set(p.data.subarray(b * c * h * w, (b + 1) * c * h * w), (b * channels + offset) * h * w);
     offset += c;
   }
   return { shape: [n, channels, h, w], data: out };
@@ -114,14 +130,33 @@ function param(params: Params, name: string): Float64Array {
   return v;
 }
 
-function runLayer(layer: Layer, ins: Tensor64[], params: Params, train: boolean, updates: Map<string, number[]>): Tensor64 {
+function runLayer(
+  layer: Layer,
+  ins: Tensor64[],
+  params: Params,
+  train: boolean,
+  updates: Map<string, number[]>,
+): Tensor64 {
   const x = ins[0] as Tensor64;
   const opt = (name: string) => params.get(name);
   switch (layer.kind) {
     case 'conv':
-      return conv(x, param(params, `${layer.name}.weight`), opt(`${layer.name}.bias`), layer.outChannels, layer.kernel, layer.stride);
+      return conv(
+        x,
+        param(params, `${layer.name}.weight`),
+        opt(`${layer.name}.bias`),
+        layer.outChannels,
+        layer.kernel,
+        layer.stride,
+      );
     case 'conv-transpose':
-      return convTranspose(x, param(params, `${layer.name}.weight`), opt(`${layer.name}.bias`), layer.outChannels, layer.kernel);
+      return convTranspose(
+        x,
+        param(params, `${layer.name}.weight`),
+        opt(`${layer.name}.bias`),
+        layer.outChannels,
+        layer.kernel,
+      );
     case 'batch-norm': {
       const gamma = param(params, `${layer.name}.weight`);
       const beta = param(params, `${layer.name}.bias`);
@@ -131,12 +166,21 @@ function runLayer(layer: Layer, ins: Tensor64[], params: Params, train: boolean,
       if (train) {
         const m = layer.momentum;
         const unbiased = stats.count / (stats.count - 1);
-        updates.set(`${layer.name}.running_mean`, stats.mean.map((v, c) => (1 - m) * at(rm, c) + m * v));
-        updates.set(`${layer.name}.running_var`, stats.variance.map((v, c) => (1 - m) * at(rv, c) + m * v * unbiased));
+        updates.set(
+          `${layer.name}.running_mean`,
+          stats.mean.map((v, c) => (1 - m) * at(rm, c) + m * v),
+        );
+        updates.set(
+          `${layer.name}.running_var`,
+          stats.variance.map((v, c) => (1 - m) * at(rv, c) + m * v * unbiased),
+        );
       }
       return perChannel(
         x,
-        (v, c) => (at(gamma, c) * (v - (stats.mean[c] as number))) / Math.sqrt((stats.variance[c] as number) + layer.epsilon) + at(beta, c),
+        (v, c) =>
+          (at(gamma, c) * (v - (stats.mean[c] as number))) /
+            Math.sqrt((stats.variance[c] as number) + layer.epsilon) +
+          at(beta, c),
       );
     }
     case 'relu':
@@ -150,10 +194,14 @@ function runLayer(layer: Layer, ins: Tensor64[], params: Params, train: boolean,
     case 'concat':
       return concat(ins);
     case 'dropout':
-      if (train && layer.ratio > 0) throw new Error('reference: dropout with ratio > 0 is random; check it separately');
+      if (train && layer.ratio > 0)
+        throw new Error('reference: dropout with ratio > 0 is random; check it separately');
       return x;
     case 'normalize':
-      return perChannel(x, (v, c) => (v * layer.scale - (layer.mean[c] as number)) / (layer.std[c] as number));
+      return perChannel(
+        x,
+        (v, c) => (v * layer.scale - (layer.mean[c] as number)) / (layer.std[c] as number),
+      );
   }
 }
 
@@ -170,7 +218,16 @@ export function referenceForward(
   const values = new Map<string, Tensor64>([[INPUT_ID, input]]);
   const updates = new Map<string, number[]>();
   for (const layer of network.layers)
-    values.set(layer.output, runLayer(layer, layer.inputs.map((id) => values.get(id) as Tensor64), params, train, updates));
+    values.set(
+      layer.output,
+      runLayer(
+        layer,
+        layer.inputs.map((id) => values.get(id) as Tensor64),
+        params,
+        train,
+        updates,
+      ),
+    );
   return { logits: values.get(network.output) as Tensor64, updates };
 }
 
@@ -180,7 +237,9 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 /** The loss of `logits` against `target` in float64, by the definitions of {@link LossSpec}. */
 export function referenceLoss(loss: LossSpec, logits: Tensor64, target: Float64Array): number {
   const x = logits.data;
-  const bce = (w: number) => x.reduce((s, v, i) => s + w * at(target, i) * softplus(-v) + (1 - at(target, i)) * softplus(v), 0) / x.length;
+  const bce = (w: number) =>
+    x.reduce((s, v, i) => s + w * at(target, i) * softplus(-v) + (1 - at(target, i)) * softplus(v), 0) /
+    x.length;
   const dice = () => {
     const p = x.map(sigmoid);
     const inter = p.reduce((s, v, i) => s + v * at(target, i), 0);
@@ -203,7 +262,11 @@ export function referenceLoss(loss: LossSpec, logits: Tensor64, target: Float64A
         for (let pix = 0; pix < h * w; pix++) {
           const idx = (ch: number) => (b * c + ch) * h * w + pix;
           const max = Math.max(...Array.from({ length: c }, (_, ch) => at(x, idx(ch))));
-          const lse = max + Math.log(Array.from({ length: c }, (_, ch) => Math.exp(at(x, idx(ch)) - max)).reduce((a, v) => a + v, 0));
+          const lse =
+            max +
+            Math.log(
+              Array.from({ length: c }, (_, ch) => Math.exp(at(x, idx(ch)) - max)).reduce((a, v) => a + v, 0),
+            );
           for (let ch = 0; ch < c; ch++) {
             const tw = at(target, idx(ch)) * (loss.classWeights?.[ch] ?? 1);
             total -= tw * (at(x, idx(ch)) - lse);
