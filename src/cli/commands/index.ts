@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../shared/index.ts';
 import { registerCheckpointCommands } from './checkpoint.ts';
 import { registerDatasetCommands } from './dataset.ts';
+import { registerDemoCommands } from './demo.ts';
 import { registerLabelsCommands } from './labels.ts';
 import { registerModelCommands } from './model.ts';
 import { registerPredictChipsCommands } from './predict-chips.ts';
@@ -10,11 +11,15 @@ import { registerTilesCommands } from './tiles.ts';
 
 /** Adds every command group to the program. */
 export function registerCommands(program: Command, config: Config): void {
-  program.command('version-info').description('print versions of the runtime parts').action(() => {
-    console.log(JSON.stringify({ node: process.version }));
-  });
+  program
+    .command('version-info')
+    .description('print versions of the runtime parts')
+    .action(() => {
+      console.log(JSON.stringify({ node: process.version }));
+    });
   registerCheckpointCommands(program, config);
   registerDatasetCommands(program, config);
+  registerDemoCommands(program, config);
   registerLabelsCommands(program, config);
   registerModelCommands(program, config);
   registerPredictChipsCommands(program, config);
