@@ -8,15 +8,10 @@ import { registerLabelsCommands } from './labels.ts';
 import { registerModelCommands } from './model.ts';
 import { registerPredictChipsCommands } from './predict-chips.ts';
 import { registerTilesCommands } from './tiles.ts';
+import { registerTrainCommands } from './train.ts';
 
 /** Adds every command group to the program. */
 export function registerCommands(program: Command, config: Config): void {
-  program
-    .command('version-info')
-    .description('print versions of the runtime parts')
-    .action(() => {
-      console.log(JSON.stringify({ node: process.version }));
-    });
   registerCheckpointCommands(program, config);
   registerDatasetCommands(program, config);
   registerDemoCommands(program, config);
@@ -24,4 +19,5 @@ export function registerCommands(program: Command, config: Config): void {
   registerModelCommands(program, config);
   registerPredictChipsCommands(program, config);
   registerTilesCommands(program, config);
+  registerTrainCommands(program, config);
 }
