@@ -88,7 +88,8 @@ function positiveNumber(name: string): (value: string) => number {
 
 function ratio(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError(`ratio ${JSON.stringify(value)} is not a number between 0 and 1`);
+  if (value.trim() === '' || !(n > 0 && n < 1))
+    throw new InvalidArgumentError(`ratio ${JSON.stringify(value)} is not a number between 0 and 1`);
   return n;
 }
 
@@ -102,21 +103,40 @@ export function registerTrainCommands(program: Command, _config: Config): void {
     .command('train')
     .description('train a building segmentation model on a dataset folder')
     .requiredOption('--dataset <dir>', 'dataset folder (fair dataset prepare)')
-    .requiredOption('--out <dir>', 'output folder: model.onnx, model.json, checkpoints, metrics.json, history.json/.png')
+    .requiredOption(
+      '--out <dir>',
+      'output folder: model.onnx, model.json, checkpoints, metrics.json, history.json/.png',
+    )
     .option('--model <name>', 'architecture: unet-s or unet-m (default unet-s)')
-    .option('--base <checkpoint|none>', 'start from this checkpoint; none = from scratch (default models/base-<model>/checkpoint.safetensors when it fits)')
+    .option(
+      '--base <checkpoint|none>',
+      'start from this checkpoint; none = from scratch (default models/base-<model>/checkpoint.safetensors when it fits)',
+    )
     .option('--resume <checkpoint>', 'continue a run from its checkpoint.last.safetensors')
     .option('--epochs <n>', 'epochs (default 20)', integerIn('epochs', 1, 100000))
     .option('--batch-size <n>', 'chips per step (default 8)', integerIn('batch size', 1, 1024))
     .option('--lr <x>', 'peak learning rate (default 0.001)', positiveNumber('learning rate'))
     .option('--val-ratio <r>', 'share of chips held out by spatial blocks (default 0.2)', ratio)
     .option('--freeze-encoder', 'train only the decoder and head (fine-tuning)')
-    .option('--seed <s>', 'seed of initialisation, split, order and augmentation (default 42)', integerIn('seed', 0, 2 ** 32 - 1))
+    .option(
+      '--seed <s>',
+      'seed of initialisation, split, order and augmentation (default 42)',
+      integerIn('seed', 0, 2 ** 32 - 1),
+    )
     .option('--optimizer <name>', 'adamw, adam or sgd (default adamw)')
-    .option('--weight-decay <x>', 'weight decay (default 0.0001)', (v: string) => (v === '0' ? 0 : positiveNumber('weight decay')(v)))
+    .option('--weight-decay <x>', 'weight decay (default 0.0001)', (v: string) =>
+      v === '0' ? 0 : positiveNumber('weight decay')(v),
+    )
     .option('--loss <name>', 'loss of binary datasets: bce-dice, bce or dice (default bce-dice)')
-    .option('--patience <n>', 'early stopping after n epochs without improvement, 0 = off (default 10)', integerIn('patience', 0, 100000))
-    .option('--monitor <metric>', 'object_f1, pixel_iou or val_loss (default object_f1 for multi-class, pixel_iou for binary)')
+    .option(
+      '--patience <n>',
+      'early stopping after n epochs without improvement, 0 = off (default 10)',
+      integerIn('patience', 0, 100000),
+    )
+    .option(
+      '--monitor <metric>',
+      'object_f1, pixel_iou or val_loss (default object_f1 for multi-class, pixel_iou for binary)',
+    )
     .option('--no-augment', 'no flips, rotations or colour jitter')
     .option('--threads <n>', 'onnxruntime threads (default one per core)', integerIn('threads', 1, 256))
     .option('--name <name>', 'model name in model.json (default <model>-<dataset folder>)')
@@ -127,13 +147,19 @@ export function registerTrainCommands(program: Command, _config: Config): void {
     .description('score a trained model on a dataset: pixel and object precision, recall, IoU/F1')
     .requiredOption('--model <path>', 'model.onnx (with model.json beside it) or a model folder')
     .requiredOption('--dataset <dir>', 'dataset folder')
-    .option('--val-ratio <r>', 'score only the validation split of this ratio (as fair train splits it)', ratio)
+    .option(
+      '--val-ratio <r>',
+      'score only the validation split of this ratio (as fair train splits it)',
+      ratio,
+    )
     .option('--seed <s>', 'seed of that split (default 42)', integerIn('seed', 0, 2 ** 32 - 1))
     .option('--batch-size <n>', 'chips per inference run (default 8)', integerIn('batch size', 1, 1024))
     .option('--threads <n>', 'onnxruntime threads (default one per core)', integerIn('threads', 1, 256))
     .option('--json', 'print only the metrics as JSON')
     .action(async (flags: EvaluateFlags) => runEvaluate(flags));
-  const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('measure speed and memory');
+  const bench =
+    program.commands.find((c) => c.name() === 'bench') ??
+    program.command('bench').description('measure speed and memory');
   bench
     .command('train')
     .description('time training steps on random data: median ms per step and peak RSS')
@@ -152,8 +178,12 @@ function trainOptions(ml: typeof Ml, flags: TrainFlags, signal: AbortSignal): Ml
   const model = flags.model === undefined ? undefined : ml.checkModelName(flags.model);
   const base = flags.base === 'none' ? undefined : flags.base;
   const useDefault = flags.base === undefined && flags.resume === undefined;
-  const stopping = { ...(flags.patience === undefined ? {} : { patience: flags.patience }), ...(flags.monitor === undefined ? {} : { monitor: flags.monitor as Ml.MonitorMetric }) };
-  const defined = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  const stopping = {
+    ...(flags.patience === undefined ? {} : { patience: flags.patience }),
+    ...(flags.monitor === undefined ? {} : { monitor: flags.monitor as Ml.MonitorMetric }),
+  };
+  const defined = <K extends string, V>(key: K, value: V | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
   return {
     datasetDir: flags.dataset,
     out: flags.out,
@@ -210,7 +240,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     return;
   }
   const { history, metrics } = result;
-  const lines = [`${history.model} on ${history.dataset}: ${history.epochs.length} epochs (${result.stopReason}), best epoch ${history.bestEpoch ?? 'none'} by ${history.monitor}`];
+  const lines = [
+    `${history.model} on ${history.dataset}: ${history.epochs.length} epochs (${result.stopReason}), best epoch ${history.bestEpoch ?? 'none'} by ${history.monitor}`,
+  ];
   if (metrics !== null)
     lines.push(
       `validation (${history.valChips} chips): pixel IoU ${fixed(metrics.pixel_iou)}, precision ${fixed(metrics.pixel_precision)}, recall ${fixed(metrics.pixel_recall)}`,

@@ -159,27 +159,16 @@ export const convRule: OpRule<ConvLayer> = {
 };
 
 /**
- * ConvTranspose with kernel == stride k; weights [ci, co, k, k]. Emitted as a 1×1 Conv to co·k² channels ordered
- * (o, i, j) followed by DepthToSpace (CRD): the same values as ConvTranspose, but a plain GEMM instead of
- * onnxruntime's GEMM + col2im. Backward: S = SpaceToDepth(dz) (channels (i, j, o)) gives both
- * dX = 1×1 Conv(S, W as [ci, (i, j, o)]) and dW = Σ_n x_n · S_nᵀ.
+ * ConvTranspose with kernel == stride k; weights [ci, co, k, k]. Backward: S = SpaceToDepth(dz) (channels (i, j, o))
+ * gives both dX = 1×1 Conv(S, W as [ci, (i, j, o)]) and dW = Σ_n x_n · S_nᵀ. (A forward as 1×1 Conv + DepthToSpace
+ * measured slower: onnxruntime's DepthToSpace is a generic 6-D transpose.)
  */
 export const convTransposeRule: OpRule<ConvTransposeLayer> = {
   forward(ctx, layer, inputs) {
-    const { g } = ctx;
-    const { inChannels: ci, outChannels: co, kernel: k } = layer;
-    const weight = ctx.param(`${layer.name}.weight`);
-    const perTap = g.op('Reshape', [
-      g.op('Transpose', [weight], { perm: [1, 2, 3, 0] }),
-      g.ints([co * k * k, ci, 1, 1]),
-    ]);
-    const args = [inputs[0] as string, perTap];
-    if (layer.bias) {
-      const bias = g.op('Reshape', [ctx.param(`${layer.name}.bias`), g.ints([co, 1])]);
-      args.push(g.op('Reshape', [g.op('Expand', [bias, g.ints([co, k * k])]), g.ints([co * k * k])]));
-    }
-    const taps = g.op('Conv', args, { kernel_shape: [1, 1] });
-    return { value: g.op('DepthToSpace', [taps], { blocksize: k, mode: 'CRD' }) };
+    const k = layer.kernel;
+    const args = [inputs[0] as string, ctx.param(`${layer.name}.weight`)];
+    if (layer.bias) args.push(ctx.param(`${layer.name}.bias`));
+    return { value: ctx.g.op('ConvTranspose', args, { kernel_shape: [k, k], strides: [k, k] }) };
   },
   backward(ctx, step): BackwardResult {
     const { g } = ctx;

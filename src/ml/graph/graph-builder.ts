@@ -35,6 +35,7 @@ export class GraphBuilder {
   readonly #outputs: OnnxValueInfo[] = [];
   readonly #initializers: OnnxTensor[] = [];
   readonly #constants = new Map<string, string>();
+  readonly #domains = new Set<string>();
   readonly #used = new Set<string>();
   #counter = 0;
 
@@ -80,6 +81,7 @@ export class GraphBuilder {
    * @param inputs - input value names ('' for an omitted optional input)
    * @param attributes - attributes by name, default none
    * @param outputs - number of outputs (named automatically) or their names, default 1
+   * @param domain - operator domain, default the ONNX domain (any other is imported at version 1)
    * @returns the output names
    */
   node(
@@ -87,6 +89,7 @@ export class GraphBuilder {
     inputs: readonly string[],
     attributes: Readonly<Record<string, AttributeValue>> = {},
     outputs: number | readonly string[] = 1,
+    domain?: string,
   ): string[] {
     const names =
       typeof outputs === 'number'
@@ -98,7 +101,9 @@ export class GraphBuilder {
       outputs: names,
       name: this.fresh(`n_${opType}`),
       attributes: Object.entries(attributes).map(([k, v]) => toAttribute(k, v)),
+      ...(domain === undefined ? {} : { domain }),
     });
+    if (domain !== undefined) this.#domains.add(domain);
     return names;
   }
 
@@ -179,6 +184,7 @@ export class GraphBuilder {
     return encodeOnnxModel({
       irVersion: IR_VERSION,
       opsetVersion: OPSET_VERSION,
+      extraOpsets: [...this.#domains].map((domain) => ({ domain, version: 1 })),
       producerName: 'fair',
       graphName,
       nodes: this.#nodes,

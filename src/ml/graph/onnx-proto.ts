@@ -40,6 +40,8 @@ export type OnnxValueInfo = { name: string; dataType: OnnxDataTypeCode; shape: r
 export type OnnxModel = {
   irVersion: number;
   opsetVersion: number;
+  /** Extra operator sets (e.g. `com.microsoft.nchwc` version 1), default none. */
+  extraOpsets?: readonly { domain: string; version: number }[];
   producerName: string;
   graphName: string;
   nodes: readonly OnnxNode[];
@@ -201,6 +203,11 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
     o.string(1, '');
     o.int(2, model.opsetVersion);
   });
+  for (const extra of model.extraOpsets ?? [])
+    w.message(8, (o) => {
+      o.string(1, extra.domain);
+      o.int(2, extra.version);
+    });
   for (const [key, value] of Object.entries(model.metadata ?? {}))
     w.message(14, (m) => {
       m.string(1, key);

@@ -13,6 +13,8 @@ export type EmitContext = {
   shape(id: string): readonly number[];
   /** ONNX value name holding a parameter, by parameter name. */
   param(name: string): string;
+  /** Block size of onnxruntime's blocked-layout convolution kernels, 0 for the standard `Conv` everywhere. */
+  readonly nchwcBlock: number;
 };
 
 /** The result of one layer's forward emission. */

@@ -75,7 +75,11 @@ function finiteValues(series: readonly ChartSeries[]): number[] {
 
 type Scale = { (value: number): number; ticks: number[] };
 
-function linearScale(domain: readonly [number, number], range: readonly [number, number], ticks: number[]): Scale {
+function linearScale(
+  domain: readonly [number, number],
+  range: readonly [number, number],
+  ticks: number[],
+): Scale {
   const [d0, d1] = domain;
   const [r0, r1] = range;
   const span = d1 - d0 || 1;
@@ -94,7 +98,11 @@ function yScale(panel: ChartPanel, plot: Box): Scale {
   const lo = values.length > 0 ? Math.min(...values) : 0;
   const hi = values.length > 0 ? Math.max(...values) : 1;
   const ticks = niceTicks(lo > 0 && lo < 0.25 * hi ? 0 : lo, hi);
-  return linearScale([ticks[0] as number, ticks[ticks.length - 1] as number], [plot.y + plot.height, plot.y], ticks);
+  return linearScale(
+    [ticks[0] as number, ticks[ticks.length - 1] as number],
+    [plot.y + plot.height, plot.y],
+    ticks,
+  );
 }
 
 function xScale(panel: ChartPanel, plot: Box): Scale {
@@ -111,12 +119,24 @@ function axes(plot: Box, x: Scale, y: Scale): string {
   for (const t of y.ticks) {
     const ty = y(t);
     parts.push(element('line', { x1: plot.x, y1: ty, x2: plot.x + plot.width, y2: ty, stroke: GRID }));
-    parts.push(textElement(plot.x - 8, ty + 4, formatNumber(t), { 'font-size': 12, 'text-anchor': 'end', fill: MUTED }));
+    parts.push(
+      textElement(plot.x - 8, ty + 4, formatNumber(t), {
+        'font-size': 12,
+        'text-anchor': 'end',
+        fill: MUTED,
+      }),
+    );
   }
   for (const t of x.ticks) {
     const tx = x(t);
     parts.push(element('line', { x1: tx, y1: bottom, x2: tx, y2: bottom + 5, stroke: AXIS }));
-    parts.push(textElement(tx, bottom + 19, formatNumber(t), { 'font-size': 12, 'text-anchor': 'middle', fill: MUTED }));
+    parts.push(
+      textElement(tx, bottom + 19, formatNumber(t), {
+        'font-size': 12,
+        'text-anchor': 'middle',
+        fill: MUTED,
+      }),
+    );
   }
   parts.push(element('line', { x1: plot.x, y1: plot.y, x2: plot.x, y2: bottom, stroke: AXIS }));
   parts.push(element('line', { x1: plot.x, y1: bottom, x2: plot.x + plot.width, y2: bottom, stroke: AXIS }));
@@ -158,18 +178,28 @@ function lastValue(values: readonly (number | null)[]): number | undefined {
 
 function legend(series: readonly ChartSeries[], left: number, top: number): string {
   const caption = textElement(left, top - 14, 'last value', { 'font-size': 11, fill: '#777777' });
-  return caption + series
-    .map((s, i) => {
-      const y = top + i * 22;
-      const last = lastValue(s.values);
-      const caption = last === undefined ? s.label : `${s.label}  ${formatNumber(last, 4)}`;
-      const dash = s.dashed === true ? '7 4' : undefined;
-      return (
-        element('line', { x1: left, y1: y, x2: left + 26, y2: y, stroke: s.color, 'stroke-width': 3, 'stroke-dasharray': dash }) +
-        textElement(left + 34, y + 4, caption, { 'font-size': 13, fill: '#222222' })
-      );
-    })
-    .join('');
+  return (
+    caption +
+    series
+      .map((s, i) => {
+        const y = top + i * 22;
+        const last = lastValue(s.values);
+        const caption = last === undefined ? s.label : `${s.label}  ${formatNumber(last, 4)}`;
+        const dash = s.dashed === true ? '7 4' : undefined;
+        return (
+          element('line', {
+            x1: left,
+            y1: y,
+            x2: left + 26,
+            y2: y,
+            stroke: s.color,
+            'stroke-width': 3,
+            'stroke-dasharray': dash,
+          }) + textElement(left + 34, y + 4, caption, { 'font-size': 13, fill: '#222222' })
+        );
+      })
+      .join('')
+  );
 }
 
 function markerLine(panel: ChartPanel, plot: Box, x: Scale): string {
@@ -178,8 +208,14 @@ function markerLine(panel: ChartPanel, plot: Box, x: Scale): string {
   const mx = x(marker.x);
   if (mx < plot.x - 0.5 || mx > plot.x + plot.width + 0.5) return '';
   return (
-    element('line', { x1: mx, y1: plot.y, x2: mx, y2: plot.y + plot.height, stroke: '#888888', 'stroke-dasharray': '3 3' }) +
-    textElement(mx + 4, plot.y + 13, marker.label, { 'font-size': 12, fill: MUTED })
+    element('line', {
+      x1: mx,
+      y1: plot.y,
+      x2: mx,
+      y2: plot.y + plot.height,
+      stroke: '#888888',
+      'stroke-dasharray': '3 3',
+    }) + textElement(mx + 4, plot.y + 13, marker.label, { 'font-size': 12, fill: MUTED })
   );
 }
 
@@ -206,11 +242,24 @@ export function renderPanel(panel: ChartPanel, box: Box): string {
     legend(panel.series, plot.x + plot.width + 20, plot.y + 12),
   ];
   if (panel.xLabel !== undefined)
-    parts.push(textElement(plot.x + plot.width / 2, plot.y + plot.height + 36, panel.xLabel, { 'font-size': 12, 'text-anchor': 'middle', fill: MUTED }));
+    parts.push(
+      textElement(plot.x + plot.width / 2, plot.y + plot.height + 36, panel.xLabel, {
+        'font-size': 12,
+        'text-anchor': 'middle',
+        fill: MUTED,
+      }),
+    );
   if (panel.yLabel !== undefined) {
     const cy = plot.y + plot.height / 2;
     const cx = box.x + 16;
-    parts.push(textElement(cx, cy, panel.yLabel, { 'font-size': 12, 'text-anchor': 'middle', fill: MUTED, transform: `rotate(-90 ${cx} ${cy})` }));
+    parts.push(
+      textElement(cx, cy, panel.yLabel, {
+        'font-size': 12,
+        'text-anchor': 'middle',
+        fill: MUTED,
+        transform: `rotate(-90 ${cx} ${cy})`,
+      }),
+    );
   }
   return element('g', {}, parts.join(''));
 }

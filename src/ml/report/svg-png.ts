@@ -13,10 +13,13 @@ import { AppError } from '../../shared/index.ts';
  */
 export async function svgToPng(svg: string, options: { scale?: number } = {}): Promise<Uint8Array> {
   const scale = options.scale ?? 1.5;
-  if (!(scale > 0 && scale <= 8)) throw new AppError('INVALID_PARAMETER_VALUE', `picture scale ${scale} must be in (0, 8]`);
+  if (!(scale > 0 && scale <= 8))
+    throw new AppError('INVALID_PARAMETER_VALUE', `picture scale ${scale} must be in (0, 8]`);
   try {
     // librsvg renders 1 SVG px as 1 PNG px at 72 dpi.
-    const png = await sharp(Buffer.from(svg), { density: 72 * scale }).png({ compressionLevel: 9 }).toBuffer();
+    const png = await sharp(Buffer.from(svg), { density: 72 * scale })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     return new Uint8Array(png.buffer, png.byteOffset, png.length);
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);

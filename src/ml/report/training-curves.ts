@@ -64,7 +64,8 @@ function checkLengths(curves: TrainingCurves): void {
  */
 export function trainingCurvesSvg(curves: TrainingCurves): string {
   checkLengths(curves);
-  const marker = curves.bestEpoch === undefined ? undefined : { x: curves.bestEpoch, label: `best (${curves.bestEpoch})` };
+  const marker =
+    curves.bestEpoch === undefined ? undefined : { x: curves.bestEpoch, label: `best (${curves.bestEpoch})` };
   const withMarker = marker === undefined ? {} : { marker };
   const x = curves.epochs;
   const lossSeries: ChartSeries[] = [
@@ -77,20 +78,40 @@ export function trainingCurvesSvg(curves: TrainingCurves): string {
     color: METRIC_COLORS[i % METRIC_COLORS.length] as string,
   }));
   const width = CURVES_WIDTH;
-  let top = TITLE_HEIGHT;
+  const lossTop = TITLE_HEIGHT;
+  const metricsTop = lossTop + LOSS_HEIGHT;
+  const lrTop = metricsTop + METRICS_HEIGHT;
   const panels = [
-    renderPanel({ title: 'Loss', x, series: lossSeries, yLabel: 'loss', ...withMarker }, { x: 0, y: top, width, height: LOSS_HEIGHT }),
     renderPanel(
-      { title: 'Validation metrics', x, series: metricSeries, yDomain: [0, 1], yLabel: 'score', ...withMarker },
-      { x: 0, y: (top += LOSS_HEIGHT), width, height: METRICS_HEIGHT },
+      { title: 'Loss', x, series: lossSeries, yLabel: 'loss', ...withMarker },
+      { x: 0, y: lossTop, width, height: LOSS_HEIGHT },
     ),
     renderPanel(
-      { title: 'Learning rate', x, series: [{ label: 'lr', values: curves.learningRate, color: '#ff7f0e' }], xLabel: 'epoch', ...withMarker },
-      { x: 0, y: (top += METRICS_HEIGHT), width, height: LR_HEIGHT },
+      {
+        title: 'Validation metrics',
+        x,
+        series: metricSeries,
+        yDomain: [0, 1],
+        yLabel: 'score',
+        ...withMarker,
+      },
+      { x: 0, y: metricsTop, width, height: METRICS_HEIGHT },
+    ),
+    renderPanel(
+      {
+        title: 'Learning rate',
+        x,
+        series: [{ label: 'lr', values: curves.learningRate, color: '#ff7f0e' }],
+        xLabel: 'epoch',
+        ...withMarker,
+      },
+      { x: 0, y: lrTop, width, height: LR_HEIGHT },
     ),
   ];
   const heading =
     textElement(24, 32, curves.title, { 'font-size': 21, 'font-weight': 'bold', fill: '#111111' }) +
-    (curves.subtitle === undefined ? '' : textElement(24, 56, curves.subtitle, { 'font-size': 14, fill: '#444444' }));
+    (curves.subtitle === undefined
+      ? ''
+      : textElement(24, 56, curves.subtitle, { 'font-size': 14, fill: '#444444' }));
   return svgDocument(width, CURVES_HEIGHT, heading + panels.join(''));
 }

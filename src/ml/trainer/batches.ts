@@ -69,7 +69,10 @@ export function stepsPerEpoch(count: number, batchSize: number): number {
  * @returns `batchSize` store indices
  */
 export function batchIndices(order: readonly number[], stepInEpoch: number, batchSize: number): number[] {
-  return Array.from({ length: batchSize }, (_, k) => order[(stepInEpoch * batchSize + k) % order.length] as number);
+  return Array.from(
+    { length: batchSize },
+    (_, k) => order[(stepInEpoch * batchSize + k) % order.length] as number,
+  );
 }
 
 /**
@@ -126,11 +129,14 @@ export function fillTrainingBatch(
 ): void {
   const { size } = store;
   const plane = size * size;
-  const augmentation = augments(settings.augment) ? { ...settings.augment, normalization: settings.normalization } : undefined;
+  const augmentation = augments(settings.augment)
+    ? { ...settings.augment, normalization: settings.normalization }
+    : undefined;
   indices.forEach((index, slot) => {
     const chw = imageToChw(chipImage(store, index), size, settings.normalization);
     const mask = chipMask(store, index);
-    const sample = augmentation === undefined ? { image: chw, mask } : augmentSample(chw, mask, size, rng, augmentation);
+    const sample =
+      augmentation === undefined ? { image: chw, mask } : augmentSample(chw, mask, size, rng, augmentation);
     input.set(sample.image, slot * 3 * plane);
     writeTarget(sample.mask, settings.classes, target, slot * settings.classes * plane);
   });
@@ -144,9 +150,15 @@ export function fillTrainingBatch(
  * @param normalization - model input normalisation
  * @returns `count × 3 × S × S` values
  */
-export function evaluationInput(store: ChipStore, first: number, count: number, normalization: Normalization): Float32Array {
+export function evaluationInput(
+  store: ChipStore,
+  first: number,
+  count: number,
+  normalization: Normalization,
+): Float32Array {
   const plane = store.size * store.size;
   const input = new Float32Array(count * 3 * plane);
-  for (let k = 0; k < count; k++) input.set(imageToChw(chipImage(store, first + k), store.size, normalization), k * 3 * plane);
+  for (let k = 0; k < count; k++)
+    input.set(imageToChw(chipImage(store, first + k), store.size, normalization), k * 3 * plane);
   return input;
 }

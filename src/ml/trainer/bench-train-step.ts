@@ -28,6 +28,8 @@ export type BenchTrainOptions = {
   classes?: number;
   /** Loss override, default `bce-dice` for one class and `softmax-ce` otherwise. */
   loss?: LossSpec;
+  /** Write an onnxruntime profile of the run, default false. */
+  profile?: boolean;
 };
 
 /** Result of {@link benchTrainStep}; keys in snake_case as `fair bench train --json` prints them. */
@@ -47,15 +49,24 @@ export type BenchTrainResult = {
   parameters: number;
   /** Time to build the graph and load it into onnxruntime. */
   setup_ms: number;
+  /** Size of the training graph, MB. */
+  graph_mb: number;
+  /** Loss of the last step. */
+  last_loss: number;
 };
 
 function count(what: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) invalid(`${what} must be an integer >= ${min}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    invalid(`${what} must be an integer >= ${min}, got ${value}`);
   return value;
 }
 
 /** Random normalised images and a target with buildings in about a third of the pixels. */
-function randomBatch(batchSize: number, size: number, classes: number): { input: Float32Array; target: Float32Array } {
+function randomBatch(
+  batchSize: number,
+  size: number,
+  classes: number,
+): { input: Float32Array; target: Float32Array } {
   const rng = createRng(7);
   const plane = size * size;
   const input = Float32Array.from({ length: batchSize * 3 * plane }, () => rng.normal());
@@ -85,7 +96,8 @@ export async function benchTrainStep(options: BenchTrainOptions = {}): Promise<B
   const warmup = count('warm-up steps', options.warmup ?? 2, 0);
   const classes = count('classes', options.classes ?? 1, 1);
   const decl = declareModel(model, { classes, inputSize: size });
-  const loss: LossSpec = options.loss ?? (classes === 1 ? { kind: 'bce-dice', posWeight: 2 } : { kind: 'softmax-ce' });
+  const loss: LossSpec =
+    options.loss ?? (classes === 1 ? { kind: 'bce-dice', posWeight: 2 } : { kind: 'softmax-ce' });
   const params = decl.initParameters(1);
   const started = performance.now();
   const stepper = await createTrainStepper({
@@ -95,15 +107,18 @@ export async function benchTrainStep(options: BenchTrainOptions = {}): Promise<B
     optimizer: createAdam({ weightDecay: 1e-4, decoupled: true }),
     params,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.profile === true ? { profile: true } : {}),
   });
   const setupMs = performance.now() - started;
   const { input, target } = randomBatch(batchSize, size, classes);
   const times: number[] = [];
+  let lastLoss = Number.NaN;
   try {
     for (let i = 0; i < warmup + steps; i++) {
       const t0 = performance.now();
       const outcome = await stepper.step(input, target, 1e-3);
       if (!outcome.applied) invalid(`benchmark step ${i + 1} produced a non-finite loss ${outcome.loss}`);
+      lastLoss = outcome.loss;
       if (i >= warmup) times.push(performance.now() - t0);
     }
   } finally {
@@ -111,7 +126,10 @@ export async function benchTrainStep(options: BenchTrainOptions = {}): Promise<B
   }
   times.sort((a, b) => a - b);
   const mid = times.length / 2;
-  const median = times.length % 2 === 1 ? (times[Math.floor(mid)] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
+  const median =
+    times.length % 2 === 1
+      ? (times[Math.floor(mid)] as number)
+      : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
   const round1 = (v: number): number => Math.round(v * 10) / 10;
   return {
     model,
@@ -126,5 +144,7 @@ export async function benchTrainStep(options: BenchTrainOptions = {}): Promise<B
     rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     parameters: decl.parameterCount(),
     setup_ms: Math.round(setupMs),
+    graph_mb: Math.round(stepper.graph.model.length / 1e4) / 100,
+    last_loss: Math.round(lastLoss * 1e4) / 1e4,
   };
 }

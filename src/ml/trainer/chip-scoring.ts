@@ -3,7 +3,12 @@
  * multi-class models against binary or multi-class reference masks (used by training validation and `fair evaluate`).
  */
 import type { MaskKind } from '../../datasets/index.ts';
-import { MULTICLASS, createSegmentationEvaluator, instancesFromBinary, instancesFromMulticlass } from '../metrics/index.ts';
+import {
+  MULTICLASS,
+  createSegmentationEvaluator,
+  instancesFromBinary,
+  instancesFromMulticlass,
+} from '../metrics/index.ts';
 import type { SegmentationMetrics } from '../metrics/index.ts';
 
 /**
@@ -74,7 +79,10 @@ export function createChipScorer(options: ChipScorerOptions): ChipScorer {
   const { size, classes, truthKind } = options;
   const threshold = options.threshold ?? 0.5;
   const modelKind: MaskKind = classes === 1 ? 'binary' : 'multi';
-  const evaluator = createSegmentationEvaluator({ size, mode: modelKind === 'binary' ? 'binary' : 'multiclass' });
+  const evaluator = createSegmentationEvaluator({
+    size,
+    mode: modelKind === 'binary' ? 'binary' : 'multiclass',
+  });
   return {
     add(probabilities, truth) {
       const predicted = classMapOf(probabilities, classes, threshold);

@@ -47,7 +47,10 @@ export type EvaluationResult = {
   datasetKind: 'binary' | 'multi';
 };
 
-function chipsToScore(options: EvaluateOptions, manifest: Awaited<ReturnType<typeof readDataset>>): ChipEntry[] {
+function chipsToScore(
+  options: EvaluateOptions,
+  manifest: Awaited<ReturnType<typeof readDataset>>,
+): ChipEntry[] {
   if (manifest.chips.length === 0) invalid(`dataset ${options.datasetDir} has no chips`);
   if (options.valRatio === undefined) return manifest.chips;
   return splitDatasetChips(manifest, options.datasetDir, options.valRatio, options.seed ?? 42).val;
@@ -70,10 +73,25 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
   const entries = chipsToScore(options, manifest);
   const { card } = model;
   if (manifest.chipSize !== card.inputSize)
-    invalid(`dataset ${options.datasetDir} has ${manifest.chipSize} px chips, but model ${model.onnxPath} takes ${card.inputSize} px`);
-  const store = await loadChipStore(options.datasetDir, manifest, entries, options.signal === undefined ? {} : { signal: options.signal });
-  const session = await createInferenceSession(model.bytes, { name: model.onnxPath, ...(options.threads === undefined ? {} : { threads: options.threads }) });
-  const scorer = createChipScorer({ size: store.size, classes: card.classes, truthKind: manifest.maskKind, threshold: card.threshold });
+    invalid(
+      `dataset ${options.datasetDir} has ${manifest.chipSize} px chips, but model ${model.onnxPath} takes ${card.inputSize} px`,
+    );
+  const store = await loadChipStore(
+    options.datasetDir,
+    manifest,
+    entries,
+    options.signal === undefined ? {} : { signal: options.signal },
+  );
+  const session = await createInferenceSession(model.bytes, {
+    name: model.onnxPath,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
+  const scorer = createChipScorer({
+    size: store.size,
+    classes: card.classes,
+    truthKind: manifest.maskKind,
+    threshold: card.threshold,
+  });
   const normalization = callerNormalization(card);
   const batchSize = options.batchSize ?? 8;
   const plane = store.size * store.size;
@@ -85,7 +103,8 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
       const count = Math.min(batchSize, store.count - first);
       const probabilities = await session.run(evaluationInput(store, first, count, normalization), count);
       const per = card.classes * plane;
-      for (let k = 0; k < count; k++) scorer.add(probabilities.subarray(k * per, (k + 1) * per), chipMask(store, first + k));
+      for (let k = 0; k < count; k++)
+        scorer.add(probabilities.subarray(k * per, (k + 1) * per), chipMask(store, first + k));
       progress.tick(count);
     }
   } finally {
@@ -93,5 +112,11 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
   }
   progress.done();
   const details = scorer.result();
-  return { metrics: reportedMetrics(details), details, chips: store.count, modelKind: card.maskKind, datasetKind: manifest.maskKind };
+  return {
+    metrics: reportedMetrics(details),
+    details,
+    chips: store.count,
+    modelKind: card.maskKind,
+    datasetKind: manifest.maskKind,
+  };
 }

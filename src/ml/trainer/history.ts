@@ -91,7 +91,10 @@ export type StopReason = 'completed' | 'early-stopped' | 'aborted';
  * @param record - the epoch
  * @param monitor - which score
  */
-export function monitoredValue(record: Pick<EpochRecord, 'valLoss' | 'metrics'>, monitor: MonitorMetric): number {
+export function monitoredValue(
+  record: Pick<EpochRecord, 'valLoss' | 'metrics'>,
+  monitor: MonitorMetric,
+): number {
   return monitor === 'val_loss' ? record.valLoss : record.metrics[monitor];
 }
 
@@ -103,7 +106,12 @@ export function monitoredValue(record: Pick<EpochRecord, 'valLoss' | 'metrics'>,
  * @param best - the best so far, undefined when none
  * @param minDelta - smallest change that counts, default 0
  */
-export function improves(monitor: MonitorMetric, value: number, best: number | undefined, minDelta = 0): boolean {
+export function improves(
+  monitor: MonitorMetric,
+  value: number,
+  best: number | undefined,
+  minDelta = 0,
+): boolean {
   if (!Number.isFinite(value)) return false;
   if (best === undefined) return true;
   return monitor === 'val_loss' ? value < best - minDelta : value > best + minDelta;

@@ -8,7 +8,13 @@ import type { LossSpec } from '../graph/index.ts';
 import type { ModelName } from '../models/index.ts';
 import type { LrSchedule } from '../train/index.ts';
 import { lrScheduleSchema } from '../train/index.ts';
-import type { AugmentSettings, MonitorMetric, OptimizerName, ResolvedOptions, TrainOptions } from './train-options.ts';
+import type {
+  AugmentSettings,
+  MonitorMetric,
+  OptimizerName,
+  ResolvedOptions,
+  TrainOptions,
+} from './train-options.ts';
 
 /** Everything that fixes what a run computes. */
 export type RunConfig = {
@@ -40,7 +46,11 @@ export type RunConfig = {
 const lossSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bce'), posWeight: z.number().optional() }),
   z.object({ kind: z.literal('dice') }),
-  z.object({ kind: z.literal('bce-dice'), posWeight: z.number().optional(), diceWeight: z.number().optional() }),
+  z.object({
+    kind: z.literal('bce-dice'),
+    posWeight: z.number().optional(),
+    diceWeight: z.number().optional(),
+  }),
   z.object({ kind: z.literal('softmax-ce'), classWeights: z.array(z.number()).optional() }),
 ]);
 
@@ -61,7 +71,12 @@ export const runConfigSchema = z.object({
   valRatio: z.number(),
   seed: z.number().int().min(0),
   freezeEncoder: z.boolean(),
-  augment: z.object({ flips: z.boolean(), rotations: z.boolean(), brightness: z.number(), contrast: z.number() }),
+  augment: z.object({
+    flips: z.boolean(),
+    rotations: z.boolean(),
+    brightness: z.number(),
+    contrast: z.number(),
+  }),
   monitor: z.enum(['object_f1', 'pixel_iou', 'val_loss']),
   patience: z.number().int().min(0),
   minDelta: z.number().min(0),
@@ -102,7 +117,12 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * @returns the configuration to continue with
  * @throws AppError INVALID_PARAMETER_VALUE naming the first option that contradicts the stored run
  */
-export function resumedConfig(stored: RunConfig, options: TrainOptions, resolved: ResolvedOptions, source: string): RunConfig {
+export function resumedConfig(
+  stored: RunConfig,
+  options: TrainOptions,
+  resolved: ResolvedOptions,
+  source: string,
+): RunConfig {
   for (const [key, value] of givenValues(options, resolved)) {
     if (same(value, stored[key])) continue;
     invalid(

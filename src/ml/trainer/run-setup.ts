@@ -20,7 +20,14 @@ import { resumedConfig } from './run-config.ts';
 import type { RunConfig } from './run-config.ts';
 import { defaultSchedule } from './train-options.ts';
 import type { ResolvedOptions, TrainOptions } from './train-options.ts';
-import { BEST_CHECKPOINT_FILE, baseMismatch, exactParameters, loadBaseParameters, readRunCheckpoint, writeBestCheckpoint } from './trainer-checkpoints.ts';
+import {
+  BEST_CHECKPOINT_FILE,
+  baseMismatch,
+  exactParameters,
+  loadBaseParameters,
+  readRunCheckpoint,
+  writeBestCheckpoint,
+} from './trainer-checkpoints.ts';
 import type { RunState } from './trainer-checkpoints.ts';
 import { trainingTarget } from './training-target.ts';
 
@@ -46,7 +53,9 @@ async function readManifest(options: TrainOptions): Promise<DatasetManifest> {
   const manifest = await readDataset(options.datasetDir);
   if (manifest.chips.length === 0) invalid(`dataset ${options.datasetDir} has no chips`);
   if (options.inputSize !== undefined && options.inputSize !== manifest.chipSize)
-    invalid(`dataset ${options.datasetDir} has ${manifest.chipSize} px chips, but the model input is ${options.inputSize} px`);
+    invalid(
+      `dataset ${options.datasetDir} has ${manifest.chipSize} px chips, but the model input is ${options.inputSize} px`,
+    );
   return manifest;
 }
 
@@ -56,7 +65,17 @@ function createOptimizer(config: RunConfig): Optimizer {
 }
 
 function freshState(config: RunConfig): RunState {
-  return { config, epoch: 0, step: 0, epochLossSum: 0, epochSteps: 0, bestValue: null, bestEpoch: null, staleEpochs: 0, history: [] };
+  return {
+    config,
+    epoch: 0,
+    step: 0,
+    epochLossSum: 0,
+    epochSteps: 0,
+    bestValue: null,
+    bestEpoch: null,
+    staleEpochs: 0,
+    history: [],
+  };
 }
 
 type Start = { params: Map<string, Float32Array>; base: string | null; notes: string[] };
@@ -69,7 +88,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Starting parameters of a new run: an explicit base, a compatible default base, or seeded initialisation. */
-async function startingParameters(options: TrainOptions, decl: ModelDeclaration, seed: number): Promise<Start> {
+async function startingParameters(
+  options: TrainOptions,
+  decl: ModelDeclaration,
+  seed: number,
+): Promise<Start> {
   const initial = decl.initParameters(seed);
   if (options.base !== undefined) {
     const { params, notes } = await loadBaseParameters(options.base, decl, initial);
@@ -77,15 +100,35 @@ async function startingParameters(options: TrainOptions, decl: ModelDeclaration,
   }
   const fallback = options.baseIfCompatible;
   if (fallback === undefined) return { params: initial, base: null, notes: [] };
-  if (!(await exists(fallback))) return { params: initial, base: null, notes: [`no base checkpoint at ${fallback}: training from scratch`] };
+  if (!(await exists(fallback)))
+    return {
+      params: initial,
+      base: null,
+      notes: [`no base checkpoint at ${fallback}: training from scratch`],
+    };
   const why = baseMismatch(await readCheckpoint(fallback), decl);
-  if (why !== undefined) return { params: initial, base: null, notes: [`base checkpoint ${fallback} not used (${why}): training from scratch`] };
+  if (why !== undefined)
+    return {
+      params: initial,
+      base: null,
+      notes: [`base checkpoint ${fallback} not used (${why}): training from scratch`],
+    };
   const { params, notes } = await loadBaseParameters(fallback, decl, initial);
   return { params, base: fallback, notes };
 }
 
-function newConfig(resolved: ResolvedOptions, manifest: DatasetManifest, train: ChipStore, val: ChipStore): RunConfig {
-  const target = trainingTarget(manifest.maskKind, maxClassValue(manifest) + 1, storeMasks(train), resolved.binaryLoss);
+function newConfig(
+  resolved: ResolvedOptions,
+  manifest: DatasetManifest,
+  train: ChipStore,
+  val: ChipStore,
+): RunConfig {
+  const target = trainingTarget(
+    manifest.maskKind,
+    maxClassValue(manifest) + 1,
+    storeMasks(train),
+    resolved.binaryLoss,
+  );
   const steps = resolved.epochs * stepsPerEpoch(train.count, resolved.batchSize);
   return {
     model: resolved.model,
@@ -116,7 +159,12 @@ function newConfig(resolved: ResolvedOptions, manifest: DatasetManifest, train: 
 async function loadSplit(options: TrainOptions, manifest: DatasetManifest, valRatio: number, seed: number) {
   const split = splitDatasetChips(manifest, options.datasetDir, valRatio, seed);
   const load = (entries: ChipEntry[]) =>
-    loadChipStore(options.datasetDir, manifest, entries, options.signal === undefined ? {} : { signal: options.signal });
+    loadChipStore(
+      options.datasetDir,
+      manifest,
+      entries,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
   return { train: await load(split.train), val: await load(split.val) };
 }
 
@@ -132,7 +180,12 @@ async function resumedBest(options: TrainOptions, decl: ModelDeclaration, state:
   }
   const best = exactParameters(path, await readCheckpoint(path), decl);
   if (resolve(dirname(path)) !== resolve(options.out)) {
-    const meta = { epoch: state.bestEpoch, step: state.step, monitor: state.config.monitor, value: state.bestValue };
+    const meta = {
+      epoch: state.bestEpoch,
+      step: state.step,
+      monitor: state.config.monitor,
+      value: state.bestValue,
+    };
     await writeBestCheckpoint(join(options.out, BEST_CHECKPOINT_FILE), decl, best, meta);
   }
   return best;
@@ -152,11 +205,21 @@ export async function prepareRun(options: TrainOptions, resolved: ResolvedOption
   const manifest = await readManifest(options);
   const notes: string[] = [];
   const resumed = options.resume === undefined ? undefined : await readRunCheckpoint(options.resume);
-  const storedConfig = resumed === undefined ? undefined : resumedConfig(resumed.state.config, options, resolved, options.resume as string);
-  const { train, val } = await loadSplit(options, manifest, storedConfig?.valRatio ?? resolved.valRatio, storedConfig?.seed ?? resolved.seed);
+  const storedConfig =
+    resumed === undefined
+      ? undefined
+      : resumedConfig(resumed.state.config, options, resolved, options.resume as string);
+  const { train, val } = await loadSplit(
+    options,
+    manifest,
+    storedConfig?.valRatio ?? resolved.valRatio,
+    storedConfig?.seed ?? resolved.seed,
+  );
   const config = storedConfig ?? newConfig(resolved, manifest, train, val);
   if (config.trainChips !== train.count || config.inputSize !== manifest.chipSize)
-    invalid(`resume from ${options.resume}: the run trained on ${config.trainChips} ${config.inputSize} px chips, the dataset now gives ${train.count} ${manifest.chipSize} px chips`);
+    invalid(
+      `resume from ${options.resume}: the run trained on ${config.trainChips} ${config.inputSize} px chips, the dataset now gives ${train.count} ${manifest.chipSize} px chips`,
+    );
   const decl = declareModel(config.model, { classes: config.classes, inputSize: manifest.chipSize });
   const optimizer = createOptimizer(config);
   let params: Map<string, Float32Array>;
@@ -171,12 +234,33 @@ export async function prepareRun(options: TrainOptions, resolved: ResolvedOption
     params = start.params;
     config.base = start.base;
     notes.push(...start.notes);
+    if (config.freezeEncoder && start.base === null)
+      notes.push(
+        'the encoder is frozen but starts from random weights: freeze it only when fine-tuning a base',
+      );
     state = freshState(config);
   }
   const perEpoch = stepsPerEpoch(train.count, config.batchSize);
   const { spec } = decl;
   const k = 255 * spec.inputScale;
-  const normalization = { mean: spec.normalization.mean.map((m) => m / k), std: spec.normalization.std.map((s) => s / k) };
+  const normalization = {
+    mean: spec.normalization.mean.map((m) => m / k),
+    std: spec.normalization.std.map((s) => s / k),
+  };
   const bestParams = await resumedBest(options, decl, state, notes);
-  return { manifest, decl, config, train, val, normalization, params, optimizer, state, bestParams, stepsPerEpoch: perEpoch, totalSteps: perEpoch * config.epochs, notes };
+  return {
+    manifest,
+    decl,
+    config,
+    train,
+    val,
+    normalization,
+    params,
+    optimizer,
+    state,
+    bestParams,
+    stepsPerEpoch: perEpoch,
+    totalSteps: perEpoch * config.epochs,
+    notes,
+  };
 }

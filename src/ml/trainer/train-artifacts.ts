@@ -67,7 +67,10 @@ export function curvesOfHistory(history: TrainingHistory): TrainingCurves {
  */
 export async function writeHistoryFiles(out: string, history: TrainingHistory): Promise<void> {
   await writeAtomically(join(out, TRAIN_FILES.history), `${JSON.stringify(history, null, 2)}\n`);
-  await writeAtomically(join(out, TRAIN_FILES.picture), await svgToPng(trainingCurvesSvg(curvesOfHistory(history))));
+  await writeAtomically(
+    join(out, TRAIN_FILES.picture),
+    await svgToPng(trainingCurvesSvg(curvesOfHistory(history))),
+  );
 }
 
 /**
@@ -98,7 +101,11 @@ export async function writeModelFiles(
     stopReason: history.stopReason,
     valLoss: best.valLoss,
   };
-  await exportModel(out, decl, bestParams, { name: context.name, training: JSON.parse(JSON.stringify(training)), metrics });
+  await exportModel(out, decl, bestParams, {
+    name: context.name,
+    training: JSON.parse(JSON.stringify(training)),
+    metrics,
+  });
   await writeAtomically(join(out, TRAIN_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
   return metrics;
 }

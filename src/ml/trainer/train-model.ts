@@ -18,7 +18,12 @@ import { resolveTrainOptions } from './train-options.ts';
 import type { TrainCallbacks, TrainOptions } from './train-options.ts';
 import { createTrainStepper } from './train-step.ts';
 import type { TrainStepper } from './train-step.ts';
-import { BEST_CHECKPOINT_FILE, LAST_CHECKPOINT_FILE, writeBestCheckpoint, writeLastCheckpoint } from './trainer-checkpoints.ts';
+import {
+  BEST_CHECKPOINT_FILE,
+  LAST_CHECKPOINT_FILE,
+  writeBestCheckpoint,
+  writeLastCheckpoint,
+} from './trainer-checkpoints.ts';
 import { createValidator } from './validation.ts';
 import type { Validator } from './validation.ts';
 
@@ -70,20 +75,48 @@ function frozenSets(setup: RunSetup): { frozen?: Set<string>; frozenStatistics?:
   };
 }
 
-function divergence(loop: Loop, epoch: number, stepInEpoch: number, loss: number, gradientNorm: number, lr: number): AppError {
+function divergence(
+  loop: Loop,
+  epoch: number,
+  stepInEpoch: number,
+  loss: number,
+  gradientNorm: number,
+  lr: number,
+): AppError {
   const where = `epoch ${epoch + 1}, step ${stepInEpoch + 1} of ${loop.stepsPerEpoch} (global step ${loop.state.step + 1})`;
-  const what = Number.isFinite(loss) ? `the gradient norm is ${gradientNorm} (loss ${loss})` : `the loss is ${loss}`;
-  const last = loop.lastFiniteLoss === undefined ? 'no finite loss before it' : `last finite loss ${loop.lastFiniteLoss.toPrecision(4)}`;
-  return new AppError('INVALID_PARAMETER_VALUE', `training diverged at ${where}: ${what}, ${last}; lower the learning rate (it was ${lr})`);
+  const what = Number.isFinite(loss)
+    ? `the gradient norm is ${gradientNorm} (loss ${loss})`
+    : `the loss is ${loss}`;
+  const last =
+    loop.lastFiniteLoss === undefined
+      ? 'no finite loss before it'
+      : `last finite loss ${loop.lastFiniteLoss.toPrecision(4)}`;
+  return new AppError(
+    'INVALID_PARAMETER_VALUE',
+    `training diverged at ${where}: ${what}, ${last}; lower the learning rate (it was ${lr})`,
+  );
 }
 
 /** Takes one step; throws when the loss or gradient is not finite. */
-async function takeStep(loop: Loop, epoch: number, stepInEpoch: number, order: number[], tensors: { input: Float32Array; target: Float32Array }) {
+async function takeStep(
+  loop: Loop,
+  epoch: number,
+  stepInEpoch: number,
+  order: number[],
+  tensors: { input: Float32Array; target: Float32Array },
+) {
   const { config, state } = loop;
   const started = performance.now();
   const indices = batchIndices(order, stepInEpoch, config.batchSize);
   const settings = { normalization: loop.normalization, classes: config.classes, augment: config.augment };
-  fillTrainingBatch(loop.train, indices, stepRng(config.seed, epoch, stepInEpoch), settings, tensors.input, tensors.target);
+  fillTrainingBatch(
+    loop.train,
+    indices,
+    stepRng(config.seed, epoch, stepInEpoch),
+    settings,
+    tensors.input,
+    tensors.target,
+  );
   const lr = learningRateAt(config.schedule, config.lr, state.step, loop.totalSteps);
   const outcome = await loop.stepper.step(tensors.input, tensors.target, lr);
   if (!outcome.applied) throw divergence(loop, epoch, stepInEpoch, outcome.loss, outcome.gradientNorm, lr);
@@ -92,7 +125,14 @@ async function takeStep(loop: Loop, epoch: number, stepInEpoch: number, order: n
   state.epochSteps++;
   state.epochLossSum += outcome.loss;
   const ms = performance.now() - started;
-  loop.callbacks.onStep?.({ epoch: epoch + 1, step: state.step, stepInEpoch: stepInEpoch + 1, loss: outcome.loss, lr, ms });
+  loop.callbacks.onStep?.({
+    epoch: epoch + 1,
+    step: state.step,
+    stepInEpoch: stepInEpoch + 1,
+    loss: outcome.loss,
+    lr,
+    ms,
+  });
   loop.callbacks.progress?.tick(1, `epoch ${epoch + 1}/${config.epochs} loss ${outcome.loss.toFixed(4)}`);
   return lr;
 }
@@ -131,7 +171,15 @@ async function finishEpoch(loop: Loop, epoch: number, lr: number, started: numbe
   await saveLast(loop);
   loop.history.bestEpoch = state.bestEpoch;
   await writeHistoryFiles(loop.options.out, loop.history);
-  loop.callbacks.onEpoch?.({ epoch: record.epoch, trainLoss: record.trainLoss, valLoss: record.valLoss, metrics: record.metrics, lr, best, seconds: record.seconds });
+  loop.callbacks.onEpoch?.({
+    epoch: record.epoch,
+    trainLoss: record.trainLoss,
+    valLoss: record.valLoss,
+    metrics: record.metrics,
+    lr,
+    best,
+    seconds: record.seconds,
+  });
   return config.patience > 0 && state.staleEpochs >= config.patience;
 }
 
@@ -139,7 +187,10 @@ async function finishEpoch(loop: Loop, epoch: number, lr: number, started: numbe
 async function runEpochs(loop: Loop): Promise<StopReason> {
   const { config, state, train } = loop;
   const plane = train.size * train.size;
-  const tensors = { input: new Float32Array(config.batchSize * 3 * plane), target: new Float32Array(config.batchSize * config.classes * plane) };
+  const tensors = {
+    input: new Float32Array(config.batchSize * 3 * plane),
+    target: new Float32Array(config.batchSize * config.classes * plane),
+  };
   for (let epoch = state.epoch; epoch < config.epochs; epoch++) {
     const started = performance.now();
     const order = epochOrder(train.count, config.seed, epoch);
@@ -151,7 +202,8 @@ async function runEpochs(loop: Loop): Promise<StopReason> {
       }
       lr = await takeStep(loop, epoch, s, order, tensors);
     }
-    if (Number.isNaN(lr)) lr = learningRateAt(config.schedule, config.lr, Math.max(0, state.step - 1), loop.totalSteps);
+    if (Number.isNaN(lr))
+      lr = learningRateAt(config.schedule, config.lr, Math.max(0, state.step - 1), loop.totalSteps);
     if (await finishEpoch(loop, epoch, lr, started)) {
       const message = `early stop after epoch ${epoch + 1}: ${config.monitor} did not improve for ${config.patience} epochs (best epoch ${state.bestEpoch})`;
       loop.notes.push(message);
@@ -180,7 +232,10 @@ async function runEpochs(loop: Loop): Promise<StopReason> {
  *   { progress: createProgressBar(process.stderr) });
  * console.log(result.metrics?.object_f1);
  */
-export async function trainModel(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
+export async function trainModel(
+  options: TrainOptions,
+  callbacks: TrainCallbacks = {},
+): Promise<TrainResult> {
   const resolved = resolveTrainOptions(options);
   await mkdir(options.out, { recursive: true });
   const setup = await prepareRun(options, resolved);
@@ -197,11 +252,27 @@ export async function trainModel(options: TrainOptions, callbacks: TrainCallback
     ...(config.gradientClip === null ? {} : { gradientClip: config.gradientClip }),
     ...threads,
   });
-  const validator = await createValidator({ decl, loss: config.loss, store: setup.val, truthKind: config.maskKind, normalization: setup.normalization, batchSize: config.batchSize, ...threads }).catch(async (error: unknown) => {
+  const validator = await createValidator({
+    decl,
+    loss: config.loss,
+    store: setup.val,
+    truthKind: config.maskKind,
+    normalization: setup.normalization,
+    batchSize: config.batchSize,
+    ...threads,
+  }).catch(async (error: unknown) => {
     await stepper.release();
     throw error;
   });
-  const loop: Loop = { ...setup, options, callbacks, stepper, validator, history: historyOf(setup, options.datasetDir), lastFiniteLoss: undefined };
+  const loop: Loop = {
+    ...setup,
+    options,
+    callbacks,
+    stepper,
+    validator,
+    history: historyOf(setup, options.datasetDir),
+    lastFiniteLoss: undefined,
+  };
   const progress = callbacks.progress ?? silentProgress;
   progress.start(setup.totalSteps - setup.state.step, 'step');
   let stopReason: StopReason;
@@ -228,8 +299,14 @@ async function finish(loop: Loop, stopReason: StopReason): Promise<TrainResult> 
   let metrics: ReportedMetrics | null = null;
   if (loop.bestParams !== undefined && history.bestEpoch !== null) {
     const name = options.name ?? `${loop.config.model}-${history.dataset}`;
-    metrics = await writeModelFiles(out, loop.decl, loop.bestParams, { name, config: loop.config, history, datasetDir: options.datasetDir });
-    for (const key of ['onnx', 'card', 'metrics', 'bestCheckpoint'] as const) files[key] = join(out, TRAIN_FILES[key]);
+    metrics = await writeModelFiles(out, loop.decl, loop.bestParams, {
+      name,
+      config: loop.config,
+      history,
+      datasetDir: options.datasetDir,
+    });
+    for (const key of ['onnx', 'card', 'metrics', 'bestCheckpoint'] as const)
+      files[key] = join(out, TRAIN_FILES[key]);
   }
   return { out, files, metrics, history, stopReason, config: loop.config, notes: loop.notes };
 }

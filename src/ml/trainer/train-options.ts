@@ -38,7 +38,12 @@ export type AugmentSettings = {
 };
 
 /** Augmentation used when none is given: all 8 symmetries of the square and ±10 % brightness and contrast. */
-export const DEFAULT_AUGMENT: AugmentSettings = { flips: true, rotations: true, brightness: 0.1, contrast: 0.1 };
+export const DEFAULT_AUGMENT: AugmentSettings = {
+  flips: true,
+  rotations: true,
+  brightness: 0.1,
+  contrast: 0.1,
+};
 
 /** Early stopping: stop after `patience` validated epochs without improvement of `monitor` by more than `minDelta`. */
 export type EarlyStopping = {
@@ -161,7 +166,8 @@ export type ResolvedOptions = {
 };
 
 function positiveInteger(what: string, value: number, max = 1_000_000): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) invalid(`${what} must be an integer from 1 to ${max}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max)
+    invalid(`${what} must be an integer from 1 to ${max}, got ${value}`);
   return value;
 }
 
@@ -171,7 +177,8 @@ function nonNegative(what: string, value: number): number {
 }
 
 function pickOne<T extends string>(what: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) invalid(`${what} ${value} is unknown; use ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    invalid(`${what} ${value} is unknown; use ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -192,13 +199,16 @@ function resolveAugment(augment: TrainOptions['augment']): AugmentSettings {
  * @throws AppError INVALID_PARAMETER_VALUE naming the first bad option
  */
 export function resolveTrainOptions(options: TrainOptions): ResolvedOptions {
-  if (typeof options.datasetDir !== 'string' || options.datasetDir === '') invalid('datasetDir must name a dataset folder');
+  if (typeof options.datasetDir !== 'string' || options.datasetDir === '')
+    invalid('datasetDir must name a dataset folder');
   if (typeof options.out !== 'string' || options.out === '') invalid('out must name an output folder');
-  if (options.base !== undefined && options.resume !== undefined) invalid('give either base or resume, not both');
+  if (options.base !== undefined && options.resume !== undefined)
+    invalid('give either base or resume, not both');
   const lr = options.lr ?? 1e-3;
   if (!(Number.isFinite(lr) && lr > 0)) invalid(`learning rate must be a positive number, got ${lr}`);
   const valRatio = options.valRatio ?? 0.2;
-  if (!(valRatio > 0 && valRatio < 1)) invalid(`validation ratio must be between 0 and 1 (exclusive), got ${valRatio}`);
+  if (!(valRatio > 0 && valRatio < 1))
+    invalid(`validation ratio must be between 0 and 1 (exclusive), got ${valRatio}`);
   const seed = options.seed ?? 42;
   if (!Number.isSafeInteger(seed) || seed < 0) invalid(`seed must be an integer >= 0, got ${seed}`);
   const gradientClip = options.gradientClip;
@@ -208,7 +218,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedOptions {
   if (options.inputSize !== undefined) positiveInteger('input size', options.inputSize, 8192);
   const stopping = options.earlyStopping === false ? { patience: 0 } : (options.earlyStopping ?? {});
   const patience = stopping.patience ?? 10;
-  if (!Number.isSafeInteger(patience) || patience < 0) invalid(`early-stopping patience must be an integer >= 0, got ${patience}`);
+  if (!Number.isSafeInteger(patience) || patience < 0)
+    invalid(`early-stopping patience must be an integer >= 0, got ${patience}`);
   return {
     model: checkModelName(options.model ?? 'unet-s'),
     epochs: positiveInteger('epochs', options.epochs ?? 20, 100_000),
@@ -224,7 +235,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedOptions {
     freezeEncoder: options.freezeEncoder ?? false,
     augment: resolveAugment(options.augment),
     patience,
-    monitor: stopping.monitor === undefined ? undefined : pickOne('monitor', stopping.monitor, MONITOR_METRICS),
+    monitor:
+      stopping.monitor === undefined ? undefined : pickOne('monitor', stopping.monitor, MONITOR_METRICS),
     minDelta: nonNegative('early-stopping minDelta', stopping.minDelta ?? 0),
   };
 }

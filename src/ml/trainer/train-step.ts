@@ -27,6 +27,8 @@ export type TrainStepperOptions = {
   gradientClip?: number;
   /** onnxruntime intra-op threads, default one per core. */
   threads?: number;
+  /** Write an onnxruntime profile (`fair-train_<time>.json` in the working directory) on release, default false. */
+  profile?: boolean;
 };
 
 /** What a step did. */
@@ -48,7 +50,7 @@ export interface TrainStepper {
    * @param lr - learning rate of this step
    */
   step(input: Float32Array, target: Float32Array, lr: number): Promise<StepOutcome>;
-  /** Frees the onnxruntime session. */
+  /** Frees the onnxruntime session (writing the profile first when profiling). */
   release(): Promise<void>;
 }
 
@@ -68,31 +70,45 @@ export async function createTrainStepper(options: TrainStepperOptions): Promise<
     loss: options.loss,
     ...(options.frozen === undefined ? {} : { frozen: options.frozen }),
   });
-  const session: TrainingSession = await createTrainingSession(
-    graph.model,
-    options.threads === undefined ? {} : { threads: options.threads },
-  );
+  const session: TrainingSession = await createTrainingSession(graph.model, {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.profile === true ? { profile: true } : {}),
+  });
   const keptStatistics = options.frozenStatistics ?? new Set<string>();
   const statistics = [...graph.outputNames.bnUpdates].filter(([name]) => !keptStatistics.has(name));
-  const fetch = [graph.outputNames.loss, ...graph.outputNames.gradients.values(), ...statistics.map(([, output]) => output)];
+  const fetch = [
+    graph.outputNames.loss,
+    ...graph.outputNames.gradients.values(),
+    ...statistics.map(([, output]) => output),
+  ];
   const feeds = new Map<string, Float32Array>();
 
   return {
     graph,
     async step(input, target, lr) {
-      for (const [name, input_] of graph.inputNames.parameters) feeds.set(input_, params.get(name) as Float32Array);
+      for (const [name, input_] of graph.inputNames.parameters)
+        feeds.set(input_, params.get(name) as Float32Array);
       feeds.set(graph.inputNames.input, input);
       feeds.set(graph.inputNames.target, target);
       const out = await session.run(feeds, fetch);
       const loss = out.get(graph.outputNames.loss)?.[0] ?? Number.NaN;
       const grads = new Map<string, Float32Array>();
-      for (const [name, output] of graph.outputNames.gradients) grads.set(name, out.get(output) as Float32Array);
-      const norm = options.gradientClip === undefined ? gradientNorm(grads) : clipGradientsByNorm(grads, options.gradientClip);
-      if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { loss, gradientNorm: norm, applied: false };
+      for (const [name, output] of graph.outputNames.gradients)
+        grads.set(name, out.get(output) as Float32Array);
+      const norm =
+        options.gradientClip === undefined
+          ? gradientNorm(grads)
+          : clipGradientsByNorm(grads, options.gradientClip);
+      if (!Number.isFinite(loss) || !Number.isFinite(norm))
+        return { loss, gradientNorm: norm, applied: false };
       optimizer.step(params, grads, lr);
-      for (const [name, output] of statistics) (params.get(name) as Float32Array).set(out.get(output) as Float32Array);
+      for (const [name, output] of statistics)
+        (params.get(name) as Float32Array).set(out.get(output) as Float32Array);
       return { loss, gradientNorm: norm, applied: true };
     },
-    release: () => session.release(),
+    release: () => {
+      session.endProfiling();
+      return session.release();
+    },
   };
 }

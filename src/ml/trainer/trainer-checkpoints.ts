@@ -70,8 +70,13 @@ export function checkpointArchitecture(decl: ModelDeclaration): CheckpointArchit
   };
 }
 
-function tensorsOf(decl: ModelDeclaration, params: ReadonlyMap<string, Float32Array>): Map<string, CheckpointTensor> {
-  return new Map(decl.parameters().map((p) => [p.name, { data: params.get(p.name) as Float32Array, shape: [...p.shape] }]));
+function tensorsOf(
+  decl: ModelDeclaration,
+  params: ReadonlyMap<string, Float32Array>,
+): Map<string, CheckpointTensor> {
+  return new Map(
+    decl.parameters().map((p) => [p.name, { data: params.get(p.name) as Float32Array, shape: [...p.shape] }]),
+  );
 }
 
 /**
@@ -128,7 +133,9 @@ export async function writeLastCheckpoint(
 }
 
 function valuesOf(decl: ModelDeclaration, loaded: LoadedCheckpoint): Map<string, Float32Array> {
-  return new Map(decl.parameters().map((p) => [p.name, (loaded.tensors.get(p.name) as CheckpointTensor).data.slice()]));
+  return new Map(
+    decl.parameters().map((p) => [p.name, (loaded.tensors.get(p.name) as CheckpointTensor).data.slice()]),
+  );
 }
 
 /**
@@ -138,11 +145,15 @@ function valuesOf(decl: ModelDeclaration, loaded: LoadedCheckpoint): Map<string,
  * @throws AppError RESOURCE_DOES_NOT_EXIST / INVALID_PARAMETER_VALUE for a missing or corrupt file, or one without
  *   run state or optimiser state (e.g. a best or base checkpoint)
  */
-export async function readRunCheckpoint(path: string): Promise<{ loaded: LoadedCheckpoint; state: RunState }> {
+export async function readRunCheckpoint(
+  path: string,
+): Promise<{ loaded: LoadedCheckpoint; state: RunState }> {
   const loaded = await readCheckpoint(path);
   const text = loaded.metadata.extra[RUN_STATE_KEY];
   if (text === undefined || loaded.optimizer === undefined)
-    invalid(`${path} cannot be resumed: it holds no run or optimiser state (resume from ${LAST_CHECKPOINT_FILE}, or use it as a base)`);
+    invalid(
+      `${path} cannot be resumed: it holds no run or optimiser state (resume from ${LAST_CHECKPOINT_FILE}, or use it as a base)`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -164,11 +175,19 @@ export async function readRunCheckpoint(path: string): Promise<{ loaded: LoadedC
  * @param decl - the model
  * @throws AppError INVALID_PARAMETER_VALUE naming the first mismatching architecture field or tensor
  */
-export function exactParameters(path: string, loaded: LoadedCheckpoint, decl: ModelDeclaration): Map<string, Float32Array> {
+export function exactParameters(
+  path: string,
+  loaded: LoadedCheckpoint,
+  decl: ModelDeclaration,
+): Map<string, Float32Array> {
   try {
-    checkCompatible(loaded, decl.parameters(), { architecture: { name: decl.spec.name, classes: decl.spec.classes } });
+    checkCompatible(loaded, decl.parameters(), {
+      architecture: { name: decl.spec.name, classes: decl.spec.classes },
+    });
   } catch (error) {
-    invalid(`${path} does not fit ${decl.spec.name} with ${decl.spec.classes} classes: ${(error as Error).message}`);
+    invalid(
+      `${path} does not fit ${decl.spec.name} with ${decl.spec.classes} classes: ${(error as Error).message}`,
+    );
   }
   return valuesOf(decl, loaded);
 }
@@ -191,7 +210,8 @@ export function headParameters(decl: ModelDeclaration): Set<string> {
 export function baseMismatch(loaded: LoadedCheckpoint, decl: ModelDeclaration): string | undefined {
   const { name, classes } = loaded.metadata.architecture;
   if (name !== decl.spec.name) return `its architecture is ${name}, the model is ${decl.spec.name}`;
-  if (classes !== decl.spec.classes) return `it has ${classes} classes, the dataset needs ${decl.spec.classes}`;
+  if (classes !== decl.spec.classes)
+    return `it has ${classes} classes, the dataset needs ${decl.spec.classes}`;
   return undefined;
 }
 
@@ -214,10 +234,14 @@ export async function loadBaseParameters(
   const loaded = await readCheckpoint(path);
   const stored = loaded.metadata.architecture;
   if (stored.name !== decl.spec.name)
-    invalid(`base checkpoint ${path} is a ${stored.name}, but the model is ${decl.spec.name}; pick --model ${stored.name} or another base`);
+    invalid(
+      `base checkpoint ${path} is a ${stored.name}, but the model is ${decl.spec.name}; pick --model ${stored.name} or another base`,
+    );
   const { mean, std } = decl.spec.normalization;
   if (JSON.stringify(stored.normalization) !== JSON.stringify({ mean, std }))
-    invalid(`base checkpoint ${path} expects another input normalisation (${JSON.stringify(stored.normalization)})`);
+    invalid(
+      `base checkpoint ${path} expects another input normalisation (${JSON.stringify(stored.normalization)})`,
+    );
   const head = stored.classes === decl.spec.classes ? new Set<string>() : headParameters(decl);
   const expected = decl.parameters().filter((p) => !head.has(p.name));
   try {
@@ -226,13 +250,21 @@ export async function loadBaseParameters(
     invalid(`base checkpoint ${path} does not fit ${decl.spec.name}: ${(error as Error).message}`);
   }
   const unexpected = compareParameters(loaded.tensors, expected).unexpected.filter((n) => !head.has(n));
-  if (unexpected.length > 0) invalid(`base checkpoint ${path} holds tensor ${unexpected[0]} that ${decl.spec.name} does not have`);
+  if (unexpected.length > 0)
+    invalid(`base checkpoint ${path} holds tensor ${unexpected[0]} that ${decl.spec.name} does not have`);
   const params = new Map<string, Float32Array>();
   for (const p of decl.parameters())
-    params.set(p.name, head.has(p.name) ? (initial.get(p.name) as Float32Array).slice() : (loaded.tensors.get(p.name) as CheckpointTensor).data.slice());
+    params.set(
+      p.name,
+      head.has(p.name)
+        ? (initial.get(p.name) as Float32Array).slice()
+        : (loaded.tensors.get(p.name) as CheckpointTensor).data.slice(),
+    );
   const notes =
     head.size > 0
-      ? [`base checkpoint ${path} has ${stored.classes} classes; the head (${[...head].join(', ')}) was re-initialised for ${decl.spec.classes}`]
+      ? [
+          `base checkpoint ${path} has ${stored.classes} classes; the head (${[...head].join(', ')}) was re-initialised for ${decl.spec.classes}`,
+        ]
       : [];
   return { params, notes: [`starting from base checkpoint ${path}`, ...notes] };
 }

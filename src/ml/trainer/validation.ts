@@ -56,7 +56,10 @@ export type ValidatorOptions = {
 export async function createValidator(options: ValidatorOptions): Promise<Validator> {
   const { decl, store } = options;
   const graph = buildEvalGraph(decl, { loss: options.loss });
-  const session = await createTrainingSession(graph.model, options.threads === undefined ? {} : { threads: options.threads });
+  const session = await createTrainingSession(
+    graph.model,
+    options.threads === undefined ? {} : { threads: options.threads },
+  );
   const classes = decl.spec.classes;
   const plane = store.size * store.size;
   const batchSize = options.batchSize ?? 8;
@@ -69,20 +72,25 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
         ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
       });
       const feeds = new Map<string, Float32Array>();
-      for (const [name, input] of graph.inputNames.parameters) feeds.set(input, params.get(name) as Float32Array);
+      for (const [name, input] of graph.inputNames.parameters)
+        feeds.set(input, params.get(name) as Float32Array);
       let lossSum = 0;
       for (let first = 0; first < store.count; first += batchSize) {
         signal?.throwIfAborted();
         const count = Math.min(batchSize, store.count - first);
         const target = new Float32Array(count * classes * plane);
-        for (let k = 0; k < count; k++) writeTarget(chipMask(store, first + k), classes, target, k * classes * plane);
+        for (let k = 0; k < count; k++)
+          writeTarget(chipMask(store, first + k), classes, target, k * classes * plane);
         feeds.set(graph.inputNames.input, evaluationInput(store, first, count, options.normalization));
         feeds.set(graph.inputNames.target, target);
         const out = await session.run(feeds, [graph.outputNames.loss, graph.outputNames.predictions]);
         lossSum += (out.get(graph.outputNames.loss)?.[0] ?? Number.NaN) * count;
         const probabilities = out.get(graph.outputNames.predictions) as Float32Array;
         for (let k = 0; k < count; k++)
-          scorer.add(probabilities.subarray(k * classes * plane, (k + 1) * classes * plane), chipMask(store, first + k));
+          scorer.add(
+            probabilities.subarray(k * classes * plane, (k + 1) * classes * plane),
+            chipMask(store, first + k),
+          );
       }
       return { loss: lossSum / store.count, metrics: scorer.result() };
     },

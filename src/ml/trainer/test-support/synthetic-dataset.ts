@@ -46,7 +46,12 @@ export async function createSyntheticDataset(
   const first = tileBounds({ x: centre.x + dx, y: centre.y + dy, z: zoom });
   const last = tileBounds({ x: centre.x + dx + side - 1, y: centre.y + dy + side - 1, z: zoom });
   // Tile centres, so that tilesInBBox takes exactly the side × side block.
-  const bbox: BBox = [(first[0] + first[2]) / 2, (last[1] + last[3]) / 2, (last[0] + last[2]) / 2, (first[1] + first[3]) / 2];
+  const bbox: BBox = [
+    (first[0] + first[2]) / 2,
+    (last[1] + last[3]) / 2,
+    (last[0] + last[2]) / 2,
+    (first[1] + first[3]) / 2,
+  ];
   const tilesDir = join(dir, 'tiles');
   await rm(tilesDir, { recursive: true, force: true });
   const exported = await exportSyntheticChips(scene, { bbox, zoom, outDir: tilesDir, tileSize: chipSize });
@@ -54,6 +59,13 @@ export async function createSyntheticDataset(
   await writeFile(join(dir, 'README'), 'synthetic trainer test data\n');
   const imagery = await openImagerySource(tilesDir);
   const datasetDir = join(dir, 'dataset');
-  const manifest = await prepareDataset({ imagery, labels, zooms: [zoom], out: datasetDir, chipSize, maskKind: options.maskKind ?? 'binary' });
+  const manifest = await prepareDataset({
+    imagery,
+    labels,
+    zooms: [zoom],
+    out: datasetDir,
+    chipSize,
+    maskKind: options.maskKind ?? 'binary',
+  });
   return { datasetDir, manifest };
 }
