@@ -4,12 +4,13 @@
  * 2 threads ≤ 500 ms/step; peak RSS ≤ 4 GB at batch 8.
  *
  * Usage: npm run bench:train -- [--model unet-s] [--batch 4] [--size 256] [--steps 10] [--threads 2]
- *        [--loss bce|dice|bce-dice|softmax-ce] [--classes 1] [--profile] [--spin on|off]
+ *        [--loss bce|dice|bce-dice|softmax-ce] [--classes 1] [--profile] [--spin on|off] [--nchwc auto|off]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildTrainingGraph, checkModelName, createTrainingSession, declareModel } from '../src/ml/index.ts';
-import type { LossSpec } from '../src/ml/index.ts';
+import { createTrainingSession, detectNchwcBlockSize } from '../src/ml/graph/index.ts';
+import type { LossSpec } from '../src/ml/graph/index.ts';
+import { buildTrainingGraph, checkModelName, declareModel } from '../src/ml/models/index.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     classes: { type: 'string', default: '1' },
     profile: { type: 'boolean', default: false },
     spin: { type: 'string', default: 'on' },
+    nchwc: { type: 'string', default: 'auto' },
   },
 });
 
@@ -68,7 +70,8 @@ const classes = Number(args.classes);
 const decl = declareModel(checkModelName(args.model), { classes, inputSize: size });
 const loss = (args.loss === 'softmax-ce' ? { kind: 'softmax-ce' } : { kind: args.loss }) as LossSpec;
 const built = Date.now();
-const graph = buildTrainingGraph(decl, { batchSize: batch, loss });
+const nchwcBlock = args.nchwc === 'off' ? 0 : await detectNchwcBlockSize();
+const graph = buildTrainingGraph(decl, { batchSize: batch, loss, nchwcBlock });
 const buildMs = Date.now() - built;
 const session = await createTrainingSession(graph.model, {
   threads: Number(args.threads),
@@ -121,6 +124,7 @@ const result = {
   size,
   threads: Number(args.threads),
   loss: loss.kind,
+  nchwcBlock,
   parameters: decl.parameterCount(),
   graphMb: +(graph.model.length / 1e6).toFixed(2),
   buildMs,

@@ -13,6 +13,7 @@ const layers: Record<string, number> = {
   db: 1,
   imagery: 2,
   labels: 2,
+  polygons: 2,
   synthetic: 3,
   datasets: 4,
   ml: 5,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildMask, MaskValue, type PixelBuilding } from './build-mask.ts';
-import { rasterizePolygons, type PixelPolygon } from './rasterize.ts';
+import { rasterizePolygons, type PixelPolygonLike } from '../polygons/index.ts';
 import { isAppError } from '../shared/index.ts';
 
-const rect = (x0: number, y0: number, x1: number, y1: number): PixelPolygon[number] => [
+const rect = (x0: number, y0: number, x1: number, y1: number): PixelPolygonLike[number] => [
   [x0, y0],
   [x1, y0],
   [x1, y1],
@@ -41,7 +41,7 @@ describe('rasterizePolygons', () => {
   });
 
   it('matches the exact area of a triangle at pixel-centre sampling', () => {
-    const triangle: PixelPolygon = [
+    const triangle: PixelPolygonLike = [
       [
         [0, 0],
         [100, 0],

@@ -2,15 +2,16 @@
  * @module datasets/build-mask — binary and RAMP-style multi-class masks from building polygons in pixel space
  * (issue 2 §5): 0 background, 1 footprint, 2 boundary, 3 contact between nearby buildings.
  */
+import { assertRasterSize, scanOutlineBand, scanPolygon } from '../polygons/index.ts';
+import type { PixelPolygonLike } from '../polygons/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { MaskKind } from './manifest.ts';
-import { assertRasterSize, scanOutlineBand, scanPolygon, type PixelPolygon } from './rasterize.ts';
 
 /** Mask class values. */
 export const MaskValue = { background: 0, footprint: 1, boundary: 2, contact: 3 } as const;
 
 /** One building in pixel space: its polygons (one for a Polygon, several for a MultiPolygon). */
-export type PixelBuilding = readonly PixelPolygon[];
+export type PixelBuilding = readonly PixelPolygonLike[];
 
 /** Options of `buildMask`. */
 export type BuildMaskOptions = {

@@ -24,15 +24,6 @@ export {
   type PixelBuilding,
 } from './build-mask.ts';
 export {
-  rasterizePolygons,
-  scanPolygon,
-  scanOutlineBand,
-  type PixelPolygon,
-  type SpanVisitor,
-  type BandVisitor,
-} from './rasterize.ts';
-export { polygonizeMask } from './polygonize.ts';
-export {
   datasetStacItem,
   CLASSIFICATION_EXTENSION,
   LABEL_CLASS,

@@ -6,7 +6,7 @@
  */
 import type { Position } from 'geojson';
 import { lonLatToTileFraction, polygonsOf, type BBox, type Polygonal } from '../../src/geo/index.ts';
-import { polygonizeMask } from '../../src/datasets/index.ts';
+import { polygonizeMask } from '../../src/polygons/index.ts';
 
 /** Sub-samples per pixel side. */
 const SUB = 4;

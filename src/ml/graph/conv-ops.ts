@@ -2,6 +2,7 @@
  * @module ml/graph/conv-ops — forward and backward rules of Conv (k×k, stride 1/2, 'same') and ConvTranspose
  * (kernel == stride), in standard opset-17 operators (rules from docs/onnx-training.md, issue 3).
  */
+import { emitDenseConv } from './dense-conv.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { ConvLayer, ConvTransposeLayer } from './network.ts';
 import type { BackwardResult, EmitContext, OpRule } from './op-rule.ts';
@@ -110,7 +111,7 @@ function convInputGradient(ctx: EmitContext, layer: ConvLayer, weight: string, d
   const { kernel: k, stride: s } = layer;
   const p = Math.floor(k / 2);
   if (s === 1) {
-    // Stride 1: a plain Conv with the kernel flipped and in/out channels swapped (MLAS im2col + GEMM).
+    // Stride 1: a forward convolution with the kernel flipped and in/out channels swapped.
     const flipped = g.op('Slice', [
       weight,
       g.ints([-1, -1]),
@@ -119,7 +120,16 @@ function convInputGradient(ctx: EmitContext, layer: ConvLayer, weight: string, d
       g.ints([-1, -1]),
     ]);
     const swapped = g.op('Transpose', [flipped], { perm: [1, 0, 2, 3] });
-    return g.op('Conv', [dz, swapped], { kernel_shape: [k, k], pads: [p, p, p, p] });
+    const conv = {
+      input: dz,
+      weight: swapped,
+      inChannels: layer.outChannels,
+      outChannels: layer.inChannels,
+      kernel: k,
+      stride: 1,
+      pads: [p, p, p, p],
+    } as const;
+    return emitDenseConv(g, conv, k > 1 ? ctx.nchwcBlock : 0);
   }
   const outPadH = h - ((ho - 1) * s - 2 * p + k);
   const outPadW = w - ((wo - 1) * s - 2 * p + k);
@@ -136,14 +146,17 @@ export const convRule: OpRule<ConvLayer> = {
   forward(ctx, layer, inputs) {
     const k = layer.kernel;
     const p = Math.floor(k / 2);
-    const args = [inputs[0] as string, ctx.param(`${layer.name}.weight`)];
-    if (layer.bias) args.push(ctx.param(`${layer.name}.bias`));
-    const value = ctx.g.op('Conv', args, {
-      kernel_shape: [k, k],
+    const conv = {
+      input: inputs[0] as string,
+      weight: ctx.param(`${layer.name}.weight`),
+      ...(layer.bias ? { bias: ctx.param(`${layer.name}.bias`) } : {}),
+      inChannels: layer.inChannels,
+      outChannels: layer.outChannels,
+      kernel: k,
+      stride: layer.stride,
       pads: [p, p, p, p],
-      strides: [layer.stride, layer.stride],
-    });
-    return { value };
+    } as const;
+    return { value: emitDenseConv(ctx.g, conv, k > 1 ? ctx.nchwcBlock : 0) };
   },
   backward(ctx, step): BackwardResult {
     const { layer, dOutput } = step;

@@ -59,7 +59,10 @@ export function emitDenseConv(g: GraphBuilder, conv: DenseConv, block: number): 
   };
   const args = conv.bias === undefined ? [conv.input, conv.weight] : [conv.input, conv.weight, conv.bias];
   if (!fitsBlocks(conv, block)) return g.op('Conv', args, attributes);
-  const input = conv.inChannels < block ? conv.input : (g.node('ReorderInput', [conv.input], {}, 1, NCHWC_DOMAIN)[0] as string);
+  const input =
+    conv.inChannels < block
+      ? conv.input
+      : (g.node('ReorderInput', [conv.input], {}, 1, NCHWC_DOMAIN)[0] as string);
   const blockedArgs = [input, blockedWeight(g, conv, block), ...(conv.bias === undefined ? [] : [conv.bias])];
   const output = g.node('Conv', blockedArgs, attributes, 1, NCHWC_DOMAIN)[0] as string;
   return g.node('ReorderOutput', [output], { channels: conv.outChannels }, 1, NCHWC_DOMAIN)[0] as string;

@@ -3,6 +3,7 @@
  * Dropout, MaxPool 2×2, Add, Concat and the fixed input normalisation (issue 3).
  */
 import { float } from './graph-builder.ts';
+import { OnnxDataType } from './onnx-proto.ts';
 import type {
   AddLayer,
   ConcatLayer,
@@ -13,25 +14,20 @@ import type {
   ReluLayer,
 } from './network.ts';
 import { inputGradients } from './op-rule.ts';
-import type { OpRule } from './op-rule.ts';
+import type { EmitContext, OpRule } from './op-rule.ts';
 
-/**
- * ReLU; backward dx = dy·[y > 0]. The mask is min(ceil(y), 1), exact for y ≥ 0: onnxruntime's Where (and Sign) run
- * 2–3× slower than these vectorised element-wise kernels, and this pass runs on every activation (issue 3 §10).
- */
+/** [y > 0] as a float tensor: Greater + Cast, exact and about 3× cheaper in onnxruntime than Where or Sign. */
+function positiveMask(ctx: EmitContext, y: string): string {
+  return ctx.g.op('Cast', [ctx.g.op('Greater', [y, ctx.g.constant(0)])], { to: OnnxDataType.FLOAT });
+}
+
+/** ReLU; backward dx = dy·[y > 0] (issue 3 §10: this pass runs on every activation). */
 export const reluRule: OpRule<ReluLayer> = {
   forward: (ctx, _layer, inputs) => ({ value: ctx.g.op('Relu', [inputs[0] as string]) }),
-  backward(ctx, step) {
-    const { g } = ctx;
-    const mask = g.op('Min', [g.op('Ceil', [step.output]), g.constant(1)]);
-    return inputGradients([g.op('Mul', [step.dOutput, mask])]);
-  },
+  backward: (ctx, step) => inputGradients([ctx.g.op('Mul', [step.dOutput, positiveMask(ctx, step.output)])]),
 };
 
-/**
- * LeakyReLU; backward dx = dy·(alpha + (1 − alpha)·[y > 0]) with [y > 0] = clip(ceil(y), 0, 1) (y > 0 exactly where
- * x > 0 since alpha ≥ 0).
- */
+/** LeakyReLU; backward dx = dy·(alpha + (1 − alpha)·[y > 0]) (y > 0 exactly where x > 0 since alpha ≥ 0). */
 export const leakyReluRule: OpRule<LeakyReluLayer> = {
   forward: (ctx, layer, inputs) => ({
     value: ctx.g.op('LeakyRelu', [inputs[0] as string], { alpha: float(layer.alpha) }),
@@ -39,7 +35,7 @@ export const leakyReluRule: OpRule<LeakyReluLayer> = {
   backward(ctx, step) {
     const { g } = ctx;
     const { alpha } = step.layer;
-    const mask = g.op('Clip', [g.op('Ceil', [step.output]), g.constant(0), g.constant(1)]);
+    const mask = positiveMask(ctx, step.output);
     const slope = g.op('Add', [g.op('Mul', [mask, g.constant(1 - alpha)]), g.constant(alpha)]);
     return inputGradients([g.op('Mul', [step.dOutput, slope])]);
   },
@@ -65,7 +61,8 @@ export const dropoutRule: OpRule<DropoutLayer> = {
   backward(ctx, step) {
     const { g } = ctx;
     const scaled = g.op('Mul', [step.dOutput, g.constant(1 / (1 - step.layer.ratio))]);
-    return inputGradients([g.op('Where', [step.saved['mask'] as string, scaled, g.constant(0)])]);
+    const kept = g.op('Cast', [step.saved['mask'] as string], { to: OnnxDataType.FLOAT });
+    return inputGradients([g.op('Mul', [scaled, kept])]);
   },
 };
 

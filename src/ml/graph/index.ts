@@ -44,7 +44,7 @@ export {
 export type { InferenceExportOptions } from './inference-export.ts';
 export { foldBatchNorm } from './fold-batch-norm.ts';
 export type { ParameterValues } from './fold-batch-norm.ts';
-export { createTrainingSession } from './training-session.ts';
+export { createTrainingSession, detectNchwcBlockSize } from './training-session.ts';
 export type { Feeds, TrainingSession, TrainingSessionOptions } from './training-session.ts';
 export { IR_VERSION, OPSET_VERSION } from './graph-builder.ts';
 export { opRules } from './autodiff.ts';

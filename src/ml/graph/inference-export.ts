@@ -62,6 +62,8 @@ export function emitInferenceModel(
   const ctx: EmitContext = {
     g,
     mode: 'eval',
+    // onnxruntime moves constant-weight convolutions to its blocked kernels by itself.
+    nchwcBlock: 0,
     shape: (id) => [1, ...(shapes.get(id) ?? [])],
     param: (name) => name,
   };

@@ -58,18 +58,35 @@ export type TrainingGraphOptions = {
   frozen?: ReadonlySet<string>;
   /** Also output d loss / d input (tests, saliency), default false. */
   inputGradient?: boolean;
+  /**
+   * Run k×k convolutions on onnxruntime's blocked-layout kernels with this block size (from
+   * `detectNchwcBlockSize()`); default 0: standard operators only (portable, e.g. to onnxruntime-web).
+   */
+  nchwcBlock?: number;
 };
+
+function checkBlock(block: number): number {
+  if (![0, 4, 8, 16].includes(block)) invalid(`nchwcBlock must be 0, 4, 8 or 16, got ${block}`);
+  return block;
+}
 
 function checkBatch(batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1)
     invalid(`batch size must be a positive integer, got ${batchSize}`);
 }
 
-function createContext(g: GraphBuilder, network: Network, mode: EmitMode, batch: number): EmitContext {
+function createContext(
+  g: GraphBuilder,
+  network: Network,
+  mode: EmitMode,
+  batch: number,
+  nchwcBlock = 0,
+): EmitContext {
   const shapes = shapesOf(network);
   return {
     g,
     mode,
+    nchwcBlock,
     shape(id) {
       const s = shapes.get(id);
       if (s === undefined) invalid(`unknown tensor ${id} in network ${network.name}`);
@@ -107,7 +124,7 @@ export function emitTrainingGraph(network: Network, options: TrainingGraphOption
 
   const g = new GraphBuilder();
   const batch = options.batchSize;
-  const ctx = createContext(g, network, 'train', batch);
+  const ctx = createContext(g, network, 'train', batch, checkBlock(options.nchwcBlock ?? 0));
   const inputShapes = new Map<string, readonly number[]>();
   const logitsShape = ctx.shape(network.output);
   const input = g.addInput(INPUT_NAME, ctx.shape(INPUT_ID));

@@ -1,6 +1,7 @@
 /** @module ml/graph/training-session — a thin onnxruntime-node session that takes and returns Float32Arrays by name. */
 import * as ort from 'onnxruntime-node';
 import { AppError, invalid } from '../../shared/index.ts';
+import { GraphBuilder } from './graph-builder.ts';
 
 /** Options of {@link createTrainingSession}. */
 export type TrainingSessionOptions = {
@@ -108,4 +109,33 @@ export async function createTrainingSession(
     },
     release: () => session.release(),
   };
+}
+
+/**
+ * Block size of onnxruntime's blocked-layout (NCHWc) convolution kernels on this CPU: 16 with AVX-512, 8 with
+ * AVX2, 0 where the build or CPU has none. Probed once by reordering a 4-channel tensor (its channels are padded
+ * to one block) and remembered.
+ * @returns 0, 4, 8 or 16
+ */
+export function detectNchwcBlockSize(): Promise<number> {
+  blockSizeProbe ??= probeBlockSize();
+  return blockSizeProbe;
+}
+
+let blockSizeProbe: Promise<number> | undefined;
+
+async function probeBlockSize(): Promise<number> {
+  const g = new GraphBuilder();
+  const x = g.addInput('x', [1, 4, 1, 1]);
+  g.node('ReorderInput', [x], {}, ['y'], 'com.microsoft.nchwc');
+  g.addOutput('y', [1, 'C', 1, 1]);
+  try {
+    const session = await ort.InferenceSession.create(g.encode('nchwc-probe'), { logSeverityLevel: 4 });
+    const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(4), [1, 4, 1, 1]) });
+    await session.release();
+    const block = Number(out['y']?.dims[1] ?? 0);
+    return [4, 8, 16].includes(block) ? block : 0;
+  } catch {
+    return 0;
+  }
 }

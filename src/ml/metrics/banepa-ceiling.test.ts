@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import type { LabelImage } from './connected-components.ts';
+import type { LabelImage } from '../../polygons/index.ts';
 import { createSegmentationEvaluator } from './segmentation-evaluator.ts';
 import { rasterizePolygons } from './test-support/rasterize-polygons.ts';
 

@@ -1,42 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/index.ts';
-import { labelComponents } from './connected-components.ts';
-import { labelOverlaps, matchInstances, objectMetrics } from './instance-matching.ts';
+import { labelComponents } from '../../polygons/index.ts';
+import { labelOverlaps, objectMetrics } from './instance-matching.ts';
 import { pixelMetrics } from './pixel-metrics.ts';
-import { labelPicture, picture } from './test-support/raster.ts';
-
-describe('matchInstances', () => {
-  it('matches one-to-one, greedily by descending IoU', () => {
-    const pairs = [
-      { pred: 0, truth: 1, iou: 0.6 },
-      { pred: 0, truth: 0, iou: 0.9 },
-      { pred: 1, truth: 0, iou: 0.7 },
-    ];
-    const r = matchInstances(pairs, 2, 2);
-    expect(r.matches).toEqual([{ pred: 0, truth: 0, iou: 0.9 }]);
-    expect([r.tp, r.fp, r.fn]).toEqual([1, 1, 1]);
-  });
-
-  it('ignores pairs below the threshold and accepts IoU exactly at it', () => {
-    expect(matchInstances([{ pred: 0, truth: 0, iou: 0.4999 }], 1, 1).tp).toBe(0);
-    expect(matchInstances([{ pred: 0, truth: 0, iou: 0.5 }], 1, 1).tp).toBe(1);
-    expect(matchInstances([{ pred: 0, truth: 0, iou: 0.4 }], 1, 1, 0.3).tp).toBe(1);
-  });
-
-  it('breaks IoU ties by index, so the result does not depend on pair order', () => {
-    const pairs = [
-      { pred: 1, truth: 0, iou: 0.8 },
-      { pred: 0, truth: 0, iou: 0.8 },
-    ];
-    expect(matchInstances(pairs, 2, 1).matches[0]?.pred).toBe(0);
-    expect(matchInstances([...pairs].reverse(), 2, 1).matches[0]?.pred).toBe(0);
-  });
-
-  it('rejects indices outside the counts and a bad threshold', () => {
-    expect(() => matchInstances([{ pred: 2, truth: 0, iou: 1 }], 2, 1)).toThrow(/predicted index 2/);
-    expect(() => matchInstances([], 1, 1, 0)).toThrow(AppError);
-  });
-});
+import { labelPicture, picture } from '../../polygons/test-support/raster.ts';
 
 describe('objectMetrics', () => {
   it('scores identical instances as perfect', () => {

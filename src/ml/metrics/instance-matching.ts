@@ -1,17 +1,10 @@
 /**
- * @module ml/metrics/instance-matching — object-level precision, recall and F1: one-to-one matching of predicted and
- * reference instances at IoU ≥ 0.5, greedy by IoU as SpaceNet scores. The matcher takes sparse IoU pairs, so label
- * rasters (here) and polygons (the prediction pipeline) share it.
+ * @module ml/metrics/instance-matching — object-level precision, recall and F1 of label rasters: pixel overlaps of
+ * instances fed to the one matcher of polygons/ (`matchInstances`, one-to-one at IoU ≥ 0.5, greedy by IoU).
  */
 import { invalid } from '../../shared/index.ts';
-import { safeRatio } from './pixel-metrics.ts';
-import type { LabelImage } from './connected-components.ts';
-
-/** The IoU of one candidate pair: 0-based indices of a predicted and a reference instance. */
-export type OverlapPair = { pred: number; truth: number; iou: number };
-
-/** The outcome of matching: the accepted pairs and the counts behind the object scores. */
-export type MatchResult = { matches: OverlapPair[]; tp: number; fp: number; fn: number };
+import { matchInstances, matchScores } from '../../polygons/index.ts';
+import type { LabelImage, OverlapPair } from '../../polygons/index.ts';
 
 /** Object scores; 0/0 follows the pixel rule (1 when both sides are empty, else 0). */
 export type ObjectMetricsResult = {
@@ -22,50 +15,6 @@ export type ObjectMetricsResult = {
   fp: number;
   fn: number;
 };
-
-/**
- * Matches instances one-to-one: candidate pairs with IoU ≥ `threshold` are taken in descending IoU order (ties by
- * predicted, then reference index), each instance at most once. Pairs absent from `pairs` have IoU 0.
- * @param pairs - sparse candidate pairs (any order; duplicates keep their highest IoU)
- * @param predCount - number of predicted instances
- * @param truthCount - number of reference instances
- * @param threshold - minimum IoU of a match, default 0.5 (in (0, 1])
- * @returns matches, true positives (= matches), false positives and false negatives
- * @throws AppError INVALID_PARAMETER_VALUE on a bad count, threshold or pair
- * @example
- * matchInstances([{ pred: 0, truth: 0, iou: 0.8 }], 2, 1); // { tp: 1, fp: 1, fn: 0, ... }
- */
-export function matchInstances(
-  pairs: readonly OverlapPair[],
-  predCount: number,
-  truthCount: number,
-  threshold = 0.5,
-): MatchResult {
-  checkCount('predCount', predCount);
-  checkCount('truthCount', truthCount);
-  if (!(threshold > 0 && threshold <= 1)) invalid(`IoU threshold ${threshold} must be in (0, 1]`);
-  const candidates: OverlapPair[] = [];
-  for (const pair of pairs) {
-    const { pred, truth, iou } = pair;
-    if (!Number.isInteger(pred) || pred < 0 || pred >= predCount)
-      invalid(`pair predicted index ${pred} is outside 0..${predCount - 1}`);
-    if (!Number.isInteger(truth) || truth < 0 || truth >= truthCount)
-      invalid(`pair reference index ${truth} is outside 0..${truthCount - 1}`);
-    if (!(iou >= 0 && iou <= 1)) invalid(`pair ${pred}/${truth} has IoU ${iou} outside [0, 1]`);
-    if (iou >= threshold) candidates.push(pair);
-  }
-  candidates.sort((a, b) => b.iou - a.iou || a.pred - b.pred || a.truth - b.truth);
-  const predUsed = new Uint8Array(predCount);
-  const truthUsed = new Uint8Array(truthCount);
-  const matches: OverlapPair[] = [];
-  for (const c of candidates) {
-    if (predUsed[c.pred] === 1 || truthUsed[c.truth] === 1) continue;
-    predUsed[c.pred] = 1;
-    truthUsed[c.truth] = 1;
-    matches.push({ pred: c.pred, truth: c.truth, iou: c.iou });
-  }
-  return { matches, tp: matches.length, fp: predCount - matches.length, fn: truthCount - matches.length };
-}
 
 /**
  * IoUs of every overlapping pair of instances of two label images, from one pass over the pixels (areas and
@@ -134,17 +83,7 @@ export function objectMetrics(
  * @returns the scores and the counts
  */
 export function objectScores(counts: { tp: number; fp: number; fn: number }): ObjectMetricsResult {
+  const { precision, recall, f1 } = matchScores(counts);
   const { tp, fp, fn } = counts;
-  return {
-    object_precision: safeRatio(tp, tp + fp, fn === 0),
-    object_recall: safeRatio(tp, tp + fn, fp === 0),
-    object_f1: safeRatio(2 * tp, 2 * tp + fp + fn),
-    tp,
-    fp,
-    fn,
-  };
-}
-
-function checkCount(what: string, n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) invalid(`${what} ${n} must be an integer >= 0`);
+  return { object_precision: precision, object_recall: recall, object_f1: f1, tp, fp, fn };
 }

@@ -3,12 +3,8 @@
  * (issue 3, part 5). Pixel accuracy is deliberately absent: on sparse buildings it is high for an empty prediction.
  */
 import { invalid } from '../../shared/index.ts';
-
-/**
- * Which class values count as "building": one value, a list, or a predicate over 0..255. Default everywhere:
- * every value > 0.
- */
-export type PositiveClasses = number | readonly number[] | ((value: number) => boolean);
+import { positiveTable, safeRatio } from '../../polygons/index.ts';
+import type { PositiveClasses } from '../../polygons/index.ts';
 
 /** Confusion counts of the building class. */
 export type PixelCounts = { tp: number; fp: number; fn: number; tn: number };
@@ -102,42 +98,4 @@ export function pixelScores(counts: PixelCounts): PixelMetricsResult {
     pixel_recall: safeRatio(tp, tp + fn, fp === 0),
     pixel_f1: safeRatio(2 * tp, 2 * tp + fp + fn),
   };
-}
-
-/**
- * `numerator / denominator`, or — when the denominator is 0 — 1 if `emptyIsPerfect` (default true) else 0.
- * @param numerator - count of successes
- * @param denominator - count of trials
- * @param emptyIsPerfect - the value of 0/0 is 1 when true, 0 when false
- * @returns the ratio
- */
-export function safeRatio(numerator: number, denominator: number, emptyIsPerfect = true): number {
-  if (denominator === 0) return emptyIsPerfect ? 1 : 0;
-  return numerator / denominator;
-}
-
-/**
- * A 256-entry lookup (1 = building) of a {@link PositiveClasses} option.
- * @param positive - the building classes, default every value > 0
- * @returns the table
- * @throws AppError INVALID_PARAMETER_VALUE on a class value outside 0..255
- */
-export function positiveTable(positive: PositiveClasses | undefined): Uint8Array {
-  const table = new Uint8Array(256);
-  const test =
-    positive === undefined
-      ? (v: number) => v > 0
-      : typeof positive === 'function'
-        ? positive
-        : classSet(typeof positive === 'number' ? [positive] : positive);
-  for (let v = 0; v < 256; v++) table[v] = test(v) ? 1 : 0;
-  return table;
-}
-
-function classSet(values: readonly number[]): (v: number) => boolean {
-  for (const v of values) {
-    if (!Number.isInteger(v) || v < 0 || v > 255) invalid(`class value ${v} must be an integer in 0..255`);
-  }
-  const set = new Set(values);
-  return (v) => set.has(v);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSegmentationEvaluator } from './segmentation-evaluator.ts';
-import { labelPicture, picture } from './test-support/raster.ts';
+import { labelPicture, picture } from '../../polygons/test-support/raster.ts';
 
 const touching = picture([
   '..........',

@@ -1,13 +1,27 @@
 /**
  * @module ml/metrics/segmentation-evaluator — pixel and object metrics of a segmentation model over many chips in one
- * accumulator, the numbers a training run logs after each validation pass (never pixel accuracy alone).
+ * accumulator, the numbers a training run logs after each validation pass (never pixel accuracy alone). Objects are
+ * the polygons the prediction pipeline would deliver: instances traced by polygons/ (issue 4 §4).
  */
-import { matchInstances, labelOverlaps, objectScores } from './instance-matching.ts';
-import type { LabelImage, RasterSize } from './connected-components.ts';
-import { MULTICLASS, instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
-import type { MulticlassInstanceOptions } from './multiclass-instances.ts';
+import {
+  MULTICLASS,
+  instancesFromBinary,
+  instancesFromMulticlass,
+  matchInstances,
+  pixelPolygonOverlaps,
+  rasterSize,
+  tracePolygons,
+} from '../../polygons/index.ts';
+import type {
+  LabelImage,
+  MulticlassInstanceOptions,
+  PixelPolygon,
+  PositiveClasses,
+  RasterSize,
+} from '../../polygons/index.ts';
+import { invalid } from '../../shared/index.ts';
+import { objectScores } from './instance-matching.ts';
 import { createPixelMetrics } from './pixel-metrics.ts';
-import type { PositiveClasses } from './pixel-metrics.ts';
 
 /** Every score of a validation pass, flat and numeric so it can be logged as run metrics. */
 export type SegmentationMetrics = {
@@ -59,7 +73,11 @@ export interface SegmentationEvaluator {
 }
 
 /**
- * Creates an evaluator. Objects are matched per chip, so a building cut by a chip edge counts in each chip.
+ * Creates an evaluator. Objects are polygons: predicted (and, unless given, reference) class maps become instances
+ * (connected components, or multi-class seeds grown back), each instance is traced into exact polygons
+ * (`tracePolygons`, one per 4-connected piece, holes included) and polygons are matched one-to-one at IoU ≥ the
+ * threshold (`matchInstances`); IoUs come from rasterizing the polygons, exact for traced outlines. Objects are
+ * matched per chip, so a building cut by a chip edge counts in each chip.
  * @param options - see {@link SegmentationEvaluatorOptions}
  * @returns the evaluator
  * @throws AppError INVALID_PARAMETER_VALUE on bad options (when the first chip is added)
@@ -81,10 +99,13 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
   return {
     add(pred, truth, truthInstances) {
       pixels.add(pred, truth);
-      const predicted = toInstances(pred);
-      const reference = truthInstances ?? toInstances(truth);
-      const overlaps = labelOverlaps(predicted, reference);
-      const match = matchInstances(overlaps, predicted.count, reference.count, options.iouThreshold);
+      const { width, height } = rasterSize(options.size, pred.length, 'prediction');
+      if (truthInstances !== undefined && (truthInstances.width !== width || truthInstances.height !== height))
+        invalid(`reference instances are ${truthInstances.width}x${truthInstances.height}, expected ${width}x${height}`);
+      const predicted = polygonsOf(toInstances(pred));
+      const reference = polygonsOf(truthInstances ?? toInstances(truth));
+      const overlaps = pixelPolygonOverlaps(predicted, reference, width, height);
+      const match = matchInstances(overlaps, predicted.length, reference.length, options.iouThreshold);
       objects.tp += match.tp;
       objects.fp += match.fp;
       objects.fn += match.fn;
@@ -106,4 +127,8 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
       };
     },
   };
+}
+
+function polygonsOf(instances: LabelImage): PixelPolygon[] {
+  return tracePolygons(instances.labels, instances.width, instances.height).map((traced) => traced.polygon);
 }

@@ -207,6 +207,8 @@ function markerLine(panel: ChartPanel, plot: Box, x: Scale): string {
   if (marker === undefined) return '';
   const mx = x(marker.x);
   if (mx < plot.x - 0.5 || mx > plot.x + plot.width + 0.5) return '';
+  // Near the right edge the caption goes left of the line, so it stays clear of the legend.
+  const leftOfLine = mx > plot.x + plot.width * 0.85;
   return (
     element('line', {
       x1: mx,
@@ -215,7 +217,12 @@ function markerLine(panel: ChartPanel, plot: Box, x: Scale): string {
       y2: plot.y + plot.height,
       stroke: '#888888',
       'stroke-dasharray': '3 3',
-    }) + textElement(mx + 4, plot.y + 13, marker.label, { 'font-size': 12, fill: MUTED })
+    }) +
+    textElement(leftOfLine ? mx - 4 : mx + 4, plot.y + 13, marker.label, {
+      'font-size': 12,
+      fill: MUTED,
+      'text-anchor': leftOfLine ? 'end' : 'start',
+    })
   );
 }
 

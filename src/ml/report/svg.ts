@@ -63,8 +63,8 @@ export function svgDocument(width: number, height: number, body: string): string
 }
 
 /**
- * Formats a number for an axis label or legend: integers as they are, small or large magnitudes in exponent form
- * (`1e-3`, `2.5e-4`), otherwise up to `decimals` decimals without trailing zeros.
+ * Formats a number for an axis label or legend: integers as they are, magnitudes below 0.001 or from 100 000 in
+ * exponent form (`5e-4`, `2.5e-5`), otherwise up to `decimals` decimals without trailing zeros.
  * @param value - the number
  * @param decimals - most decimals of the plain form, default 3
  */
@@ -72,7 +72,7 @@ export function formatNumber(value: number, decimals = 3): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude < 1e-2 || magnitude >= 1e5) {
+  if (magnitude < 1e-3 || magnitude >= 1e5) {
     const [mantissa, exponent] = value.toExponential(2).split('e');
     const trimmed = String(Number(mantissa));
     return `${trimmed}e${Number(exponent)}`;

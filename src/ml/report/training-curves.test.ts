@@ -30,6 +30,7 @@ describe('niceTicks', () => {
 
   it('formats axis numbers compactly', () => {
     expect(formatNumber(0.00025)).toBe('2.5e-4');
+    expect(formatNumber(0.00634, 4)).toBe('0.0063');
     expect(formatNumber(0.4)).toBe('0.4');
     expect(formatNumber(12)).toBe('12');
   });

@@ -30,6 +30,8 @@ export type BenchTrainOptions = {
   loss?: LossSpec;
   /** Write an onnxruntime profile of the run, default false. */
   profile?: boolean;
+  /** Blocked-convolution block size, default the CPU's; 0 = standard operators only. */
+  nchwcBlock?: number;
 };
 
 /** Result of {@link benchTrainStep}; keys in snake_case as `fair bench train --json` prints them. */
@@ -53,6 +55,8 @@ export type BenchTrainResult = {
   graph_mb: number;
   /** Loss of the last step. */
   last_loss: number;
+  /** Block size of the blocked convolution kernels used (0 = standard operators). */
+  nchwc_block: number;
 };
 
 function count(what: string, value: number, min: number): number {
@@ -108,6 +112,7 @@ export async function benchTrainStep(options: BenchTrainOptions = {}): Promise<B
     params,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.profile === true ? { profile: true } : {}),
+    ...(options.nchwcBlock === undefined ? {} : { nchwcBlock: options.nchwcBlock }),
   });
   const setupMs = performance.now() - started;
   const { input, target } = randomBatch(batchSize, size, classes);
@@ -146,5 +151,6 @@ export async function benchTrainStep(options: BenchTrainOptions = {}): Promise<B
     setup_ms: Math.round(setupMs),
     graph_mb: Math.round(stepper.graph.model.length / 1e4) / 100,
     last_loss: Math.round(lastLoss * 1e4) / 1e4,
+    nchwc_block: stepper.nchwcBlock,
   };
 }

@@ -237,8 +237,8 @@ export async function trainModel(
   callbacks: TrainCallbacks = {},
 ): Promise<TrainResult> {
   const resolved = resolveTrainOptions(options);
-  await mkdir(options.out, { recursive: true });
   const setup = await prepareRun(options, resolved);
+  await mkdir(options.out, { recursive: true });
   for (const note of setup.notes) callbacks.onNote?.(note);
   const { decl, config } = setup;
   const threads = options.threads === undefined ? {} : { threads: options.threads };

@@ -3,7 +3,7 @@
  * BatchNorm statistics), then gradient checks, optional clipping and the optimiser update in TypeScript. Shared by
  * the training loop and `fair bench train`, so the benchmark times exactly what training runs (issue 3 §4, §10).
  */
-import { createTrainingSession } from '../graph/index.ts';
+import { createTrainingSession, detectNchwcBlockSize } from '../graph/index.ts';
 import type { LossSpec, TrainingGraph, TrainingSession } from '../graph/index.ts';
 import { buildTrainingGraph } from '../models/index.ts';
 import type { ModelDeclaration } from '../models/index.ts';
@@ -29,6 +29,11 @@ export type TrainStepperOptions = {
   threads?: number;
   /** Write an onnxruntime profile (`fair-train_<time>.json` in the working directory) on release, default false. */
   profile?: boolean;
+  /**
+   * Block size of onnxruntime's blocked (NCHWc) convolution kernels; default the CPU's (`detectNchwcBlockSize`);
+   * 0 = standard operators only.
+   */
+  nchwcBlock?: number;
 };
 
 /** What a step did. */
@@ -43,6 +48,8 @@ export type StepOutcome = {
 /** Runs optimiser steps on one loaded training graph. */
 export interface TrainStepper {
   readonly graph: TrainingGraph;
+  /** Block size of the blocked convolution kernels the graph uses (0 = standard operators). */
+  readonly nchwcBlock: number;
   /**
    * Takes one step: updates `params` in place unless the loss or a gradient is not finite.
    * @param input - `[B, 3, S, S]` normalised images
@@ -65,9 +72,11 @@ export interface TrainStepper {
  */
 export async function createTrainStepper(options: TrainStepperOptions): Promise<TrainStepper> {
   const { decl, params, optimizer } = options;
+  const nchwcBlock = options.nchwcBlock ?? (await detectNchwcBlockSize());
   const graph = buildTrainingGraph(decl, {
     batchSize: options.batchSize,
     loss: options.loss,
+    nchwcBlock,
     ...(options.frozen === undefined ? {} : { frozen: options.frozen }),
   });
   const session: TrainingSession = await createTrainingSession(graph.model, {
@@ -85,6 +94,7 @@ export async function createTrainStepper(options: TrainStepperOptions): Promise<
 
   return {
     graph,
+    nchwcBlock,
     async step(input, target, lr) {
       for (const [name, input_] of graph.inputNames.parameters)
         feeds.set(input_, params.get(name) as Float32Array);

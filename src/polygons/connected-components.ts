@@ -1,10 +1,10 @@
 /**
- * @module ml/metrics/connected-components — linear-time connected-component labelling of a mask into instances
- * (a label raster), the simple polygonisation the object metrics use until the full polygon pipeline exists.
+ * @module polygons/connected-components — linear-time connected-component labelling of a mask into instances (a
+ * label raster): the binary instances that `traceInstancePolygons` turns into polygons.
  */
-import { invalid } from '../../shared/index.ts';
-import { positiveTable } from './pixel-metrics.ts';
-import type { PositiveClasses } from './pixel-metrics.ts';
+import { invalid } from '../shared/index.ts';
+import { positiveTable } from './class-selection.ts';
+import type { PositiveClasses } from './class-selection.ts';
 
 /**
  * Pixel neighbourhood of a component. 4 (edge neighbours, the default) keeps buildings that touch only at a corner

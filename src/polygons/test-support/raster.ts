@@ -1,4 +1,4 @@
-/** @module ml/metrics/test-support/raster — tiny rasters drawn from text pictures, for metric tests. */
+/** @module polygons/test-support/raster — tiny rasters drawn from text pictures, for raster and metric tests. */
 
 /**
  * A class map from rows of characters: `.` is 0, a digit is that class value, a letter `a`..`z` is class 1.

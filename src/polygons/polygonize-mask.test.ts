@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Position } from 'geojson';
 import { polygonizeMask } from './polygonize.ts';
-import { rasterizePolygons, type PixelPolygon } from './rasterize.ts';
+import { rasterizePolygons } from './rasterize.ts';
+import type { PixelPolygon } from './pixel-polygon.ts';
 
 function signedArea(ring: Position[]): number {
   let a = 0;
@@ -102,6 +103,6 @@ describe('polygonizeMask', () => {
   });
 
   it('rejects a mask of the wrong length', () => {
-    expect(() => polygonizeMask(new Uint8Array(5), 2, 2)).toThrow(/mask has 5 values, expected 2x2/);
+    expect(() => polygonizeMask(new Uint8Array(5), 2, 2)).toThrow(/mask has 5 pixels; 2x2 needs 4/);
   });
 });

@@ -1,14 +1,14 @@
 /**
- * @module ml/metrics/multiclass-instances — instance-aware polygonisation of multi-class (RAMP-style) class maps:
+ * @module polygons/multiclass-instances — instance-aware polygonisation of multi-class (RAMP-style) class maps:
  * seeds are the footprint interior (footprint minus boundary and contact), grown back into the building pixels by up
  * to a few pixels, so touching buildings stay apart. On Banepa this lifts the ceiling of object F1 from 0.667 (binary
  * connected components) to 0.945 (docs quality-facts.md).
  */
-import { invalid } from '../../shared/index.ts';
+import { invalid } from '../shared/index.ts';
 import { labelComponents, rasterSize } from './connected-components.ts';
 import type { Connectivity, LabelImage, RasterSize } from './connected-components.ts';
-import { positiveTable } from './pixel-metrics.ts';
-import type { PositiveClasses } from './pixel-metrics.ts';
+import { positiveTable } from './class-selection.ts';
+import type { PositiveClasses } from './class-selection.ts';
 
 /**
  * Class values of the multi-class building target, as datasets/ writes them (`MaskValue`, kept here so metrics load

@@ -1,16 +1,11 @@
 /**
- * @module datasets/rasterize — scanline fill of pixel-space polygons (even-odd, holes respected, pixel-centre
- * sampling) and the pixel band around their outlines; the primitives `buildMask` composes.
+ * @module polygons/rasterize — scanline fill of pixel-space polygons (even-odd, holes respected, pixel-centre
+ * sampling) and the pixel band around their outlines; the inverse of tracing, and the primitives datasets' `buildMask`
+ * composes.
  */
 import type { Position } from 'geojson';
 import { invalid } from '../shared/index.ts';
-
-/**
- * A polygon in pixel space: outer ring first, then holes; each ring a list of `[x, y]` with x to the east and y to
- * the south, in pixels from the raster's north-west corner (pixel `(c, r)` covers `[c, c+1) × [r, r+1)`). Rings may
- * be closed (first = last) or not.
- */
-export type PixelPolygon = Position[][];
+import type { PixelPolygonLike } from './pixel-polygon.ts';
 
 /** Visits one run of pixels `[x0, x1)` of row `y` (already clipped to the raster). */
 export type SpanVisitor = (y: number, x0: number, x1: number) => void;
@@ -39,7 +34,7 @@ export function assertRasterSize(width: number, height: number): void {
  * @param height - raster height in pixels
  * @param visit - receives `(row, firstColumn, endColumnExclusive)`
  */
-export function scanPolygon(polygon: PixelPolygon, width: number, height: number, visit: SpanVisitor): void {
+export function scanPolygon(polygon: PixelPolygonLike, width: number, height: number, visit: SpanVisitor): void {
   let minY = Infinity;
   let maxY = -Infinity;
   for (const ring of polygon)
@@ -66,7 +61,7 @@ export function scanPolygon(polygon: PixelPolygon, width: number, height: number
 }
 
 /** Records, for every pixel row between row0 and row1, the x where the ring crosses the row's centre line. */
-function addRingCrossings(ring: Position[], row0: number, row1: number, rows: number[][]): void {
+function addRingCrossings(ring: readonly Position[], row0: number, row1: number, rows: number[][]): void {
   const n = ring.length;
   for (let i = 0; i < n; i++) {
     const a = ring[i] as Position;
@@ -96,7 +91,7 @@ function addRingCrossings(ring: Position[], row0: number, row1: number, rows: nu
  * @param visit - receives `(column, row, squaredDistance)`
  */
 export function scanOutlineBand(
-  polygon: PixelPolygon,
+  polygon: PixelPolygonLike,
   width: number,
   height: number,
   radius: number,
@@ -158,7 +153,7 @@ function bandOfSegment(
  * @throws AppError INVALID_PARAMETER_VALUE on a bad size, a value outside 0..255 or a target of the wrong length
  */
 export function rasterizePolygons(
-  polygons: readonly PixelPolygon[],
+  polygons: readonly PixelPolygonLike[],
   width: number,
   height: number,
   options: { value?: number; target?: Uint8Array } = {},

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/index.ts';
+import { AppError } from '../shared/index.ts';
 import { instanceAreas, labelComponents } from './connected-components.ts';
 import { picture } from './test-support/raster.ts';
 

@@ -1,0 +1,165 @@
+/**
+ * @module predict/probability-rows — the stitcher: window probabilities go onto one pixel grid, blended with a weight
+ * ramp where windows overlap, and leave it as finished rows once no later window can touch them (issue 4 §2). Holds
+ * one window height of rows, whatever the area.
+ */
+import { invalid } from '../shared/index.ts';
+import { blendRamp } from './window-grid.ts';
+
+/** Finished grid rows, cropped to the columns asked for. */
+export type FinishedRows = {
+  /** Grid row of the first row. */
+  y0: number;
+  /** Rows held. */
+  rows: number;
+  /** Columns per row. */
+  width: number;
+  /** Building probability per pixel: the sigmoid output, or 1 − P(background) for several classes. */
+  building: Float32Array;
+  /** For several classes: the most probable non-background class of each pixel (1..C−1); absent for one class. */
+  foregroundClass?: Uint8Array;
+};
+
+/** Layout of a {@link ProbabilityRows}. */
+export type ProbabilityRowsLayout = {
+  /** Grid columns the windows cover, `[x0, x1)`. */
+  x0: number;
+  x1: number;
+  /** Grid columns returned by `take`, within `[x0, x1)`. */
+  cropX0: number;
+  cropX1: number;
+  /** Grid height in rows: windows may reach past it (padding), those rows are dropped. */
+  height: number;
+  /** Output channels of the model. */
+  channels: number;
+  /** Window side. */
+  inputSize: number;
+  /** Blend ramp length (0 = plain averaging where windows overlap). */
+  overlap: number;
+};
+
+/**
+ * Accumulates weighted window outputs for one window height of rows. Windows are added row of windows by row of
+ * windows, each row starting at or below the previous one; `take(until)` hands out the rows above `until`, which no
+ * later window may touch.
+ */
+export class ProbabilityRows {
+  readonly #layout: ProbabilityRowsLayout;
+  readonly #width: number;
+  readonly #sums: Float32Array;
+  readonly #weights: Float32Array;
+  readonly #ramp: Float32Array;
+  #top = 0;
+
+  /**
+   * @param layout - columns, crop, grid height, channels, window size and overlap
+   * @throws AppError INVALID_PARAMETER_VALUE when the crop is outside the columns or sizes are bad
+   */
+  constructor(layout: ProbabilityRowsLayout) {
+    const { x0, x1, cropX0, cropX1, channels, inputSize } = layout;
+    if (!(x0 <= cropX0 && cropX0 < cropX1 && cropX1 <= x1))
+      invalid(`crop ${cropX0}..${cropX1} must lie within columns ${x0}..${x1}`);
+    if (!Number.isInteger(channels) || channels < 1) invalid(`channels ${channels} must be a positive integer`);
+    this.#layout = layout;
+    this.#width = x1 - x0;
+    this.#sums = new Float32Array(channels * inputSize * this.#width);
+    this.#weights = new Float32Array(inputSize * this.#width);
+    this.#ramp = blendRamp(inputSize, layout.overlap);
+  }
+
+  /** First row not yet taken. */
+  get top(): number {
+    return this.#top;
+  }
+
+  /**
+   * Adds one window's output.
+   * @param output - model output, `n × channels × S × S`
+   * @param slot - which image of the output
+   * @param wx - window origin column (grid pixels)
+   * @param wy - window origin row (grid pixels); must equal the first row not yet taken
+   * @throws AppError INVALID_PARAMETER_VALUE when the window starts above or below the rows held
+   */
+  add(output: Float32Array, slot: number, wx: number, wy: number): void {
+    const { channels, inputSize: S, x0, height } = this.#layout;
+    if (wy !== this.#top) invalid(`window row ${wy} is not the first open row ${this.#top}`);
+    const plane = S * S;
+    const W = this.#width;
+    const rowsHeld = S;
+    const i0 = Math.max(0, x0 - wx);
+    const i1 = Math.min(S, x0 + W - wx);
+    const j1 = Math.min(S, height - wy);
+    const ramp = this.#ramp;
+    for (let j = 0; j < j1; j++) {
+      const wyj = ramp[j] as number;
+      const rowBase = j * W + (wx - x0);
+      for (let i = i0; i < i1; i++) {
+        const w = wyj * (ramp[i] as number);
+        const at = rowBase + i;
+        this.#weights[at] = (this.#weights[at] as number) + w;
+        const src = slot * channels * plane + j * S + i;
+        for (let c = 0; c < channels; c++) {
+          const k = c * rowsHeld * W + at;
+          this.#sums[k] = (this.#sums[k] as number) + w * (output[src + c * plane] as number);
+        }
+      }
+    }
+  }
+
+  /**
+   * Hands out rows `[top, until)`, normalised by their weights and cropped; pixels no window covered (skipped no-data
+   * windows) have probability 0.
+   * @param until - end row (exclusive), at most one window height below `top` and at most the grid height
+   * @returns the finished rows
+   * @throws AppError INVALID_PARAMETER_VALUE for an `until` outside that range
+   */
+  take(until: number): FinishedRows {
+    const { channels, inputSize: S, cropX0, cropX1, x0, height } = this.#layout;
+    const top = this.#top;
+    if (!(until >= top && until <= Math.min(height, top + S)))
+      invalid(`rows up to ${until} cannot be taken from rows ${top}..${Math.min(height, top + S)}`);
+    const rows = until - top;
+    const width = cropX1 - cropX0;
+    const W = this.#width;
+    const building = new Float32Array(rows * width);
+    const foregroundClass = channels > 1 ? new Uint8Array(rows * width) : undefined;
+    const channelStride = S * W;
+    for (let r = 0; r < rows; r++)
+      for (let i = 0; i < width; i++) {
+        const at = r * W + (cropX0 - x0) + i;
+        const weight = this.#weights[at] as number;
+        if (weight <= 0) continue;
+        const out = r * width + i;
+        if (foregroundClass === undefined) {
+          building[out] = (this.#sums[at] as number) / weight;
+          continue;
+        }
+        building[out] = 1 - (this.#sums[at] as number) / weight;
+        let best = 1;
+        let bestValue = this.#sums[channelStride + at] as number;
+        for (let c = 2; c < channels; c++) {
+          const v = this.#sums[c * channelStride + at] as number;
+          if (v > bestValue) [best, bestValue] = [c, v];
+        }
+        foregroundClass[out] = best;
+      }
+    this.#shift(rows);
+    this.#top = until;
+    return { y0: top, rows, width, building, ...(foregroundClass ? { foregroundClass } : {}) };
+  }
+
+  /** Moves the rows still open to the front and clears the rest. */
+  #shift(rows: number): void {
+    if (rows === 0) return;
+    const { channels, inputSize: S } = this.#layout;
+    const W = this.#width;
+    const keep = (S - rows) * W;
+    for (let c = 0; c < channels; c++) {
+      const base = c * S * W;
+      this.#sums.copyWithin(base, base + rows * W, base + S * W);
+      this.#sums.fill(0, base + keep, base + S * W);
+    }
+    this.#weights.copyWithin(0, rows * W, S * W);
+    this.#weights.fill(0, keep, S * W);
+  }
+}
