@@ -48,26 +48,9 @@ export function labelComponents(
     if (labels[start] !== 0 || isPositive[mask[start] as number] === 0) continue;
     count++;
     labels[start] = count;
-    let top = 0;
-    stack[top++] = start;
-    while (top > 0) {
-      const i = stack[--top] as number;
-      const x = i % width;
-      const y = (i - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          if ((dx === 0 && dy === 0) || (connectivity === 4 && dx !== 0 && dy !== 0)) continue;
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const j = ny * width + nx;
-          if (labels[j] !== 0 || isPositive[mask[j] as number] === 0) continue;
-          labels[j] = count;
-          stack[top++] = j;
-        }
-      }
-    }
+    stack[0] = start;
+    if (connectivity === 4) fill4(mask, isPositive, labels, stack, width, height, count);
+    else fill8(mask, isPositive, labels, stack, width, height, count);
   }
   return { labels, width, height, count };
 }
@@ -113,4 +96,74 @@ export function rasterSize(
 function checkConnectivity(connectivity: number): Connectivity {
   if (connectivity !== 4 && connectivity !== 8) invalid(`connectivity ${connectivity} must be 4 or 8`);
   return connectivity;
+}
+
+/**
+ * Flood fill of one 4-connected component from `stack[0]`. Neighbours are tested inline: a closure or a loop over
+ * offsets per pixel would dominate the run time.
+ */
+function fill4(
+  mask: Uint8Array,
+  isPositive: Uint8Array,
+  labels: Int32Array,
+  stack: Int32Array,
+  width: number,
+  height: number,
+  label: number,
+): void {
+  const last = width * height - width;
+  let top = 1;
+  while (top > 0) {
+    const i = stack[--top] as number;
+    const x = i % width;
+    let j = i - 1;
+    if (x > 0 && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
+      labels[j] = label;
+      stack[top++] = j;
+    }
+    j = i + 1;
+    if (x < width - 1 && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
+      labels[j] = label;
+      stack[top++] = j;
+    }
+    j = i - width;
+    if (i >= width && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
+      labels[j] = label;
+      stack[top++] = j;
+    }
+    j = i + width;
+    if (i < last && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
+      labels[j] = label;
+      stack[top++] = j;
+    }
+  }
+}
+
+/** Flood fill of one 8-connected component from `stack[0]`. */
+function fill8(
+  mask: Uint8Array,
+  isPositive: Uint8Array,
+  labels: Int32Array,
+  stack: Int32Array,
+  width: number,
+  height: number,
+  label: number,
+): void {
+  let top = 1;
+  while (top > 0) {
+    const i = stack[--top] as number;
+    const x = i % width;
+    const y = (i - x) / width;
+    const y0 = y > 0 ? y - 1 : y;
+    const y1 = y < height - 1 ? y + 1 : y;
+    const x0 = x > 0 ? x - 1 : x;
+    const x1 = x < width - 1 ? x + 1 : x;
+    for (let ny = y0; ny <= y1; ny++)
+      for (let nx = x0; nx <= x1; nx++) {
+        const j = ny * width + nx;
+        if (labels[j] !== 0 || isPositive[mask[j] as number] === 0) continue;
+        labels[j] = label;
+        stack[top++] = j;
+      }
+  }
 }

@@ -44,9 +44,18 @@ export function makeValid(coords: unknown): MakeValidResult {
   const rings = readRings(coords, problems);
   if (rings === undefined) return dropped(problems);
   const outer = rings[0];
-  if (outer === undefined || outer.length < 4 || signedRingArea(outer) === 0) {
+  if (outer === undefined || outer.length < 4) {
     problems.push('degenerate outer ring');
     return dropped(problems);
+  }
+  if (signedRingArea(outer) === 0) {
+    // A bow-tie's halves cancel out: zero signed area is degenerate only for a ring that does not cross itself.
+    if (findRingDefect([outer]) === undefined) {
+      problems.push('degenerate outer ring');
+      return dropped(problems);
+    }
+    problems.push('ring 0 self-intersects');
+    return repairByUnion(rings, problems);
   }
   const kept = [outer];
   for (const hole of rings.slice(1)) {

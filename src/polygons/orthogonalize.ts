@@ -147,7 +147,11 @@ function squareRing(ring: readonly LocalPoint[], theta: number): LocalPoint[] | 
   return corners;
 }
 
-function acceptable(before: readonly LocalPoint[][], after: readonly LocalPoint[][], maxAreaChange: number): boolean {
+function acceptable(
+  before: readonly LocalPoint[][],
+  after: readonly LocalPoint[][],
+  maxAreaChange: number,
+): boolean {
   for (let r = 0; r < before.length; r++) {
     const a0 = signedRingArea(before[r] as LocalPoint[]);
     const a1 = signedRingArea(after[r] as LocalPoint[]);
@@ -173,7 +177,10 @@ function sameRings(a: readonly Position[][], b: readonly Position[][]): boolean 
     if (ring.length !== other.length) return false;
     return ring.every((p, i) => {
       const q = other[i] as Position;
-      return Math.abs((p[0] as number) - (q[0] as number)) < 1e-10 && Math.abs((p[1] as number) - (q[1] as number)) < 1e-10;
+      return (
+        Math.abs((p[0] as number) - (q[0] as number)) < 1e-10 &&
+        Math.abs((p[1] as number) - (q[1] as number)) < 1e-10
+      );
     });
   });
 }

@@ -66,22 +66,34 @@ export function lonLatToPixel(grid: PixelGrid, lon: number, lat: number): [numbe
 }
 
 /**
- * GeoJSON Polygon coordinates of a pixel polygon. Pixel outer rings run clockwise on screen (y to the south), so
- * they come out counter-clockwise in lon/lat, holes clockwise: the RFC 7946 winding, unchanged.
+ * GeoJSON Polygon coordinates of a pixel polygon. Traced outer rings run clockwise on screen and holes
+ * counter-clockwise; north stays up, so each ring is reversed to give the RFC 7946 winding (outer counter-clockwise,
+ * holes clockwise).
  * @param grid - where the raster sits
- * @param polygon - rings in pixel coordinates, outer first
+ * @param polygon - rings in pixel coordinates, outer first, traced winding
  * @returns rings of `[lon, lat]`
  */
 export function pixelPolygonToLonLat(grid: PixelGrid, polygon: PixelPolygonLike): Position[][] {
-  return polygon.map((ring) => ring.map((p) => pixelToLonLat(grid, p[0] as number, p[1] as number)));
+  return polygon.map((ring) => {
+    const out: Position[] = [];
+    for (let i = ring.length - 1; i >= 0; i--) {
+      const p = ring[i] as Position;
+      out.push(pixelToLonLat(grid, p[0] as number, p[1] as number));
+    }
+    return out;
+  });
 }
 
 /**
- * Pixel rings of lon/lat Polygon coordinates (the inverse of {@link pixelPolygonToLonLat}).
+ * Pixel rings of lon/lat Polygon coordinates, in the same order (RFC 7946 rings come out counter-clockwise on
+ * screen; rasterizing does not care).
  * @param grid - where the raster sits
  * @param rings - rings of `[lon, lat]`
  * @returns rings of `[x, y]` pixels
  */
-export function lonLatPolygonToPixels(grid: PixelGrid, rings: readonly (readonly Position[])[]): [number, number][][] {
+export function lonLatPolygonToPixels(
+  grid: PixelGrid,
+  rings: readonly (readonly Position[])[],
+): [number, number][][] {
   return rings.map((ring) => ring.map((p) => lonLatToPixel(grid, p[0] as number, p[1] as number)));
 }

@@ -47,7 +47,11 @@ export function pixelPolygonOverlaps(
   for (const [key, inter] of intersections) {
     const b = key % stride;
     const a = (key - b) / stride;
-    pairs.push({ pred: a - 1, truth: b - 1, iou: inter / ((predArea[a] as number) + (truthArea[b] as number) - inter) });
+    pairs.push({
+      pred: a - 1,
+      truth: b - 1,
+      iou: inter / ((predArea[a] as number) + (truthArea[b] as number) - inter),
+    });
   }
   return pairs;
 }
@@ -56,7 +60,9 @@ export function pixelPolygonOverlaps(
 function indexRaster(polygons: readonly PixelPolygonLike[], width: number, height: number): Int32Array {
   const raster = new Int32Array(width * height);
   polygons.forEach((polygon, index) =>
-    scanPolygon(polygon, width, height, (y, x0, x1) => raster.fill(index + 1, y * width + x0, y * width + x1)),
+    scanPolygon(polygon, width, height, (y, x0, x1) =>
+      raster.fill(index + 1, y * width + x0, y * width + x1),
+    ),
   );
   return raster;
 }

@@ -39,24 +39,23 @@ export function partsOf(input: PolygonInput): (readonly (readonly Position[])[])
 export function preparePolygon(input: PolygonInput, frame: LocalFrame): PreparedPolygon {
   const bbox: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-  const parts: ClipMultiPolygon = partsOf(input).map(
-    (rings): ClipPolygon =>
-      rings.map((ring) =>
-        ring.map((p) => {
-          const lon = p[0] as number;
-          const lat = p[1] as number;
-          if (lon < bbox[0]) bbox[0] = lon;
-          if (lat < bbox[1]) bbox[1] = lat;
-          if (lon > bbox[2]) bbox[2] = lon;
-          if (lat > bbox[3]) bbox[3] = lat;
-          const q = frame.toLocal(p);
-          if (q[0] < box[0]) box[0] = q[0];
-          if (q[1] < box[1]) box[1] = q[1];
-          if (q[0] > box[2]) box[2] = q[0];
-          if (q[1] > box[3]) box[3] = q[1];
-          return q;
-        }),
-      ),
+  const parts: ClipMultiPolygon = partsOf(input).map((rings): ClipPolygon =>
+    rings.map((ring) =>
+      ring.map((p) => {
+        const lon = p[0] as number;
+        const lat = p[1] as number;
+        if (lon < bbox[0]) bbox[0] = lon;
+        if (lat < bbox[1]) bbox[1] = lat;
+        if (lon > bbox[2]) bbox[2] = lon;
+        if (lat > bbox[3]) bbox[3] = lat;
+        const q = frame.toLocal(p);
+        if (q[0] < box[0]) box[0] = q[0];
+        if (q[1] < box[1]) box[1] = q[1];
+        if (q[0] > box[2]) box[2] = q[0];
+        if (q[1] > box[3]) box[3] = q[1];
+        return q;
+      }),
+    ),
   );
   return { parts, area: areaOf(parts), box, bbox };
 }

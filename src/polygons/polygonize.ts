@@ -40,7 +40,7 @@ export type PolygonizeBinaryOptions = {
  * @param width - raster width in pixels
  * @param height - raster height in pixels
  * @param options - threshold (default 0.5) and optional probabilities for class-map input
- * @returns one polygon per component, in raster order of the component's first pixel
+ * @returns one polygon per component, in raster order of the component's first pixel (its label order)
  * @throws AppError INVALID_PARAMETER_VALUE on a size mismatch or a threshold outside (0, 1]
  * @example
  * const buildings = polygonizeBinary(probabilities, 256, 256, { threshold: 0.5 });
@@ -63,7 +63,7 @@ export function polygonizeBinary(
   } else buildings = mask;
   if (probabilities !== undefined && probabilities.length !== mask.length)
     invalid(`probabilities have ${probabilities.length} values, expected ${width}x${height}`);
-  return polygonizeLabels(labelComponents(buildings, size), probabilities);
+  return polygonizeLabels(labelComponents(buildings, size), probabilities, true);
 }
 
 /** Options of {@link polygonizeMulticlass}. */
@@ -84,7 +84,7 @@ export type PolygonizeMulticlassOptions = MulticlassInstanceOptions & {
  * @param width - raster width in pixels
  * @param height - raster height in pixels
  * @param options - growth (default 2 px), seed/growth classes, minimum seed area, probabilities for class-map input
- * @returns one polygon per 4-connected instance piece, in raster order of each piece's first pixel
+ * @returns one polygon per instance (a 4-connected piece), in label order (raster order of the seeds)
  * @throws AppError INVALID_PARAMETER_VALUE on a size mismatch or bad options
  * @example
  * const buildings = polygonizeMulticlass(softmax, 256, 256, { growPx: 2 }); // softmax: 4 × 256 × 256
@@ -111,7 +111,8 @@ export function polygonizeMulticlass(
     building = buildingProbability(probabilities, channels, plane);
   }
   const { probabilities: _unused, ...instanceOptions } = options;
-  return polygonizeLabels(instancesFromMulticlass(classMap, size, instanceOptions), building);
+  const connected = (options.connectivity ?? 4) === 4;
+  return polygonizeLabels(instancesFromMulticlass(classMap, size, instanceOptions), building, connected);
 }
 
 /**
@@ -176,7 +177,8 @@ export function meanPerLabel(image: LabelImage, values: ArrayLike<number>): Floa
     sums[l] = (sums[l] as number) + (values[i] as number);
     counts[l] = (counts[l] as number) + 1;
   }
-  for (let l = 0; l < sums.length; l++) if ((counts[l] as number) > 0) sums[l] = (sums[l] as number) / (counts[l] as number);
+  for (let l = 0; l < sums.length; l++)
+    if ((counts[l] as number) > 0) sums[l] = (sums[l] as number) / (counts[l] as number);
   return sums;
 }
 
@@ -199,12 +201,16 @@ export function polygonizeMask(
   const image = labelComponents(mask, rasterSize({ width, height }, mask.length, 'mask'), {
     positive: isForeground,
   });
-  return tracePolygons(image.labels, width, height).map((traced) => traced.polygon);
+  return tracePolygons(image.labels, width, height, { connected: true }).map((traced) => traced.polygon);
 }
 
-function polygonizeLabels(image: LabelImage, probabilities: ArrayLike<number> | undefined): PolygonizedInstance[] {
+function polygonizeLabels(
+  image: LabelImage,
+  probabilities: ArrayLike<number> | undefined,
+  connected: boolean,
+): PolygonizedInstance[] {
   const means = probabilities === undefined ? undefined : meanPerLabel(image, probabilities);
-  return tracePolygons(image.labels, image.width, image.height).map((traced) => ({
+  return tracePolygons(image.labels, image.width, image.height, { connected }).map((traced) => ({
     polygon: traced.polygon,
     pixels: traced.pixels,
     label: traced.label,

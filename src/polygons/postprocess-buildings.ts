@@ -79,7 +79,8 @@ export function postprocessBuildings(
     for (const coordinates of valid.polygons) {
       const geometry: Polygon = { type: 'Polygon', coordinates };
       if (geodesicArea(geometry) < settings.minAreaM2) dropped.small++;
-      else features.push({ type: 'Feature', geometry, properties: propertiesOf(instance.confidence, options) });
+      else
+        features.push({ type: 'Feature', geometry, properties: propertiesOf(instance.confidence, options) });
     }
   }
   const deduped = removeNestedAndDuplicates(features, {
@@ -149,7 +150,9 @@ function isPolygonCoordinates(value: unknown): value is Position[][] {
     value.every(
       (ring) =>
         Array.isArray(ring) &&
-        ring.every((p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1])),
+        ring.every(
+          (p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]),
+        ),
     )
   );
 }

@@ -34,7 +34,12 @@ export function assertRasterSize(width: number, height: number): void {
  * @param height - raster height in pixels
  * @param visit - receives `(row, firstColumn, endColumnExclusive)`
  */
-export function scanPolygon(polygon: PixelPolygonLike, width: number, height: number, visit: SpanVisitor): void {
+export function scanPolygon(
+  polygon: PixelPolygonLike,
+  width: number,
+  height: number,
+  visit: SpanVisitor,
+): void {
   let minY = Infinity;
   let maxY = -Infinity;
   for (const ring of polygon)

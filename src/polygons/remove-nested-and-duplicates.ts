@@ -64,7 +64,9 @@ export function removeNestedAndDuplicates<T extends { geometry: Polygon; propert
   return { kept, removed: features.length - kept.length, nested, duplicates };
 }
 
-function prepareAll<T extends { geometry: Polygon; properties?: unknown }>(features: readonly T[]): Candidate[] {
+function prepareAll<T extends { geometry: Polygon; properties?: unknown }>(
+  features: readonly T[],
+): Candidate[] {
   const first = features[0]?.geometry.coordinates[0]?.[0];
   const frame = createLocalFrame((first?.[0] as number) ?? 0, (first?.[1] as number) ?? 0);
   return features.map((feature, index) => ({

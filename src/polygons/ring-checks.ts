@@ -21,7 +21,9 @@ type Segment = { ring: number; index: number; minX: number; maxX: number; minY: 
 export function orientation(a: Position, b: Position, c: Position): number {
   const ax = a[0] as number;
   const ay = a[1] as number;
-  return ((b[0] as number) - ax) * ((c[1] as number) - ay) - ((b[1] as number) - ay) * ((c[0] as number) - ax);
+  return (
+    ((b[0] as number) - ax) * ((c[1] as number) - ay) - ((b[1] as number) - ay) * ((c[0] as number) - ax)
+  );
 }
 
 /**
@@ -145,7 +147,9 @@ function foldsBack(a: Position, shared: Position, c: Position): boolean {
   if (orientation(a, shared, c) !== 0) return false;
   const sx = shared[0] as number;
   const sy = shared[1] as number;
-  return ((a[0] as number) - sx) * ((c[0] as number) - sx) + ((a[1] as number) - sy) * ((c[1] as number) - sy) > 0;
+  return (
+    ((a[0] as number) - sx) * ((c[0] as number) - sx) + ((a[1] as number) - sy) * ((c[1] as number) - sy) > 0
+  );
 }
 
 /**
@@ -200,11 +204,17 @@ export function closeRing(ring: readonly Position[]): Position[] {
   const out: Position[] = [];
   for (const p of ring) {
     const last = out[out.length - 1];
-    if (last === undefined || last[0] !== p[0] || last[1] !== p[1]) out.push([p[0] as number, p[1] as number]);
+    if (last === undefined || last[0] !== p[0] || last[1] !== p[1])
+      out.push([p[0] as number, p[1] as number]);
   }
   const first = out[0];
   const last = out[out.length - 1];
-  if (first !== undefined && last !== undefined && out.length > 1 && (first[0] !== last[0] || first[1] !== last[1]))
+  if (
+    first !== undefined &&
+    last !== undefined &&
+    out.length > 1 &&
+    (first[0] !== last[0] || first[1] !== last[1])
+  )
     out.push([first[0] as number, first[1] as number]);
   return out;
 }

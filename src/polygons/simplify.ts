@@ -23,12 +23,16 @@ const RETRIES = 4;
  * @param coords - GeoJSON Polygon coordinates, `[lon, lat]`, outer ring first
  * @param toleranceM - maximum distance of a removed vertex from the simplified outline, metres (≥ 0)
  * @returns the simplified rings (closed), or undefined when the outer ring is degenerate (fewer than 3 distinct
- *   corners or no area). An input that is already invalid comes back with only duplicate positions removed.
+ *   corners, or no area without crossing itself). An input that is already invalid (a bow-tie, a hole outside) comes
+ *   back with only repeated positions removed, for `makeValid` to repair.
  * @throws AppError INVALID_PARAMETER_VALUE when the tolerance is negative or not finite
  * @example
  * const rings = simplifyPolygon(feature.geometry.coordinates, 0.4);
  */
-export function simplifyPolygon(coords: readonly (readonly Position[])[], toleranceM: number): Position[][] | undefined {
+export function simplifyPolygon(
+  coords: readonly (readonly Position[])[],
+  toleranceM: number,
+): Position[][] | undefined {
   checkTolerance(toleranceM, 'm');
   const rings = coords.map(closeRing);
   const outer = rings[0];
@@ -44,9 +48,14 @@ export function simplifyPolygon(coords: readonly (readonly Position[])[], tolera
  * @returns the simplified rings (closed), or undefined when the outer ring is degenerate
  * @throws AppError INVALID_PARAMETER_VALUE when the tolerance is negative or not finite
  */
-export function simplifyPixelPolygon(polygon: PixelPolygonLike, tolerancePx: number): PixelPolygon | undefined {
+export function simplifyPixelPolygon(
+  polygon: PixelPolygonLike,
+  tolerancePx: number,
+): PixelPolygon | undefined {
   checkTolerance(tolerancePx, 'px');
-  const rings = polygon.map((ring) => closeRing(ring).map((p): [number, number] => [p[0] as number, p[1] as number]));
+  const rings = polygon.map((ring) =>
+    closeRing(ring).map((p): [number, number] => [p[0] as number, p[1] as number]),
+  );
   const outer = rings[0];
   if (outer === undefined || outer.length < 4) return undefined;
   const kept = simplifyPlanarRings(rings, tolerancePx);
@@ -60,14 +69,29 @@ export function simplifyPixelPolygon(polygon: PixelPolygonLike, tolerancePx: num
  *   undefined when the outer ring has no area
  */
 function simplifyPlanarRings(rings: readonly LocalPoint[][], toleranceStart: number): number[][] | undefined {
-  if (signedRingArea(rings[0] as LocalPoint[]) === 0) return undefined;
+  const all = (): number[][] => rings.map((ring) => Array.from({ length: ring.length - 1 }, (_, i) => i));
+  // Zero area is degenerate, except for a self-crossing ring whose halves cancel (a bow-tie): that is left for repair.
+  const outer = rings[0] as LocalPoint[];
+  if (signedRingArea(outer) === 0) return allCollinear(outer) ? undefined : all();
   let tolerance = toleranceStart;
   for (let attempt = 0; attempt <= RETRIES + 1; attempt++) {
     const kept = simplifyRings(rings, tolerance);
     if (kept !== undefined && isValidSelection(rings, kept)) return kept;
     tolerance = attempt >= RETRIES ? 0 : tolerance / 2;
   }
-  return rings.map((ring) => Array.from({ length: ring.length - 1 }, (_, i) => i));
+  return all();
+}
+
+/** Whether every vertex lies on one line (within a nanometre-scale floor). */
+function allCollinear(ring: readonly LocalPoint[]): boolean {
+  const first = ring[0] as LocalPoint;
+  let far = first;
+  for (const p of ring) if (squaredDistance(p, first) > squaredDistance(far, first)) far = p;
+  const dx = far[0] - first[0];
+  const dy = far[1] - first[1];
+  const length = Math.hypot(dx, dy);
+  if (length === 0) return true;
+  return ring.every((p) => Math.abs((p[0] - first[0]) * dy - (p[1] - first[1]) * dx) / length <= 1e-9);
 }
 
 function checkTolerance(tolerance: number, unit: string): void {
@@ -84,7 +108,9 @@ function checkTolerance(tolerance: number, unit: string): void {
  */
 export function douglasPeuckerRing(ring: readonly LocalPoint[], tolerance: number): number[] {
   const n = ring.length - 1;
-  if (n <= 3) return Array.from({ length: Math.max(0, n) }, (_, i) => i);
+  if (n < 3) return Array.from({ length: Math.max(0, n) }, (_, i) => i);
+  // A floor far below any real tolerance, so rounding noise does not keep collinear vertices at tolerance 0.
+  const tol2 = Math.max(tolerance, 1e-9) ** 2;
   const keep = new Uint8Array(n + 1);
   const first = ring[0] as LocalPoint;
   let far = 1;
@@ -99,20 +125,26 @@ export function douglasPeuckerRing(ring: readonly LocalPoint[], tolerance: numbe
   keep[0] = 1;
   keep[far] = 1;
   keep[n] = 1;
-  simplifyPath(ring, 0, far, tolerance * tolerance, keep);
-  simplifyPath(ring, far, n, tolerance * tolerance, keep);
+  simplifyPath(ring, 0, far, tol2, keep);
+  simplifyPath(ring, far, n, tol2, keep);
   const kept: number[] = [];
   for (let i = 0; i < n; i++) if (keep[i] === 1) kept.push(i);
   if (kept.length > 3) {
     const prev = ring[kept[kept.length - 1] as number] as LocalPoint;
     const next = ring[kept[1] as number] as LocalPoint;
-    if (segmentDistance2(first, prev, next) <= tolerance * tolerance) kept.shift();
+    if (segmentDistance2(first, prev, next) <= tol2) kept.shift();
   }
   return kept;
 }
 
 /** Marks the vertices to keep between `from` and `to` (both kept), with an explicit stack. */
-function simplifyPath(ring: readonly LocalPoint[], from: number, to: number, tol2: number, keep: Uint8Array): void {
+function simplifyPath(
+  ring: readonly LocalPoint[],
+  from: number,
+  to: number,
+  tol2: number,
+  keep: Uint8Array,
+): void {
   const stack: number[] = [from, to];
   while (stack.length > 0) {
     const b = stack.pop() as number;

@@ -45,7 +45,10 @@ export interface Conflator {
  * const conflator = createConflator(osmBuildings, 0.3);
  * if (conflator.isMapped(prediction.geometry)) dropped++;
  */
-export function createConflator(existing: LabelCollection, threshold = DEFAULT_CONFLATE_THRESHOLD): Conflator {
+export function createConflator(
+  existing: LabelCollection,
+  threshold = DEFAULT_CONFLATE_THRESHOLD,
+): Conflator {
   if (!(threshold > 0 && threshold <= 1)) invalid(`conflate threshold ${threshold} must be in (0, 1]`);
   const items: Existing[] = [];
   const cells = new Map<string, number[]>();
@@ -100,6 +103,7 @@ function frameOf(items: readonly Existing[]): LocalFrame {
   const first = items[0];
   if (first === undefined) return createLocalFrame(0, 0);
   let [w, s, e, n] = first.bbox;
-  for (const { bbox } of items) [w, s, e, n] = [Math.min(w, bbox[0]), Math.min(s, bbox[1]), Math.max(e, bbox[2]), Math.max(n, bbox[3])];
+  for (const { bbox } of items)
+    [w, s, e, n] = [Math.min(w, bbox[0]), Math.min(s, bbox[1]), Math.max(e, bbox[2]), Math.max(n, bbox[3])];
   return createLocalFrame((w + e) / 2, (s + n) / 2);
 }

@@ -38,7 +38,9 @@ export class FileSink {
     const stream = createWriteStream(temp, { encoding: 'utf8' });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
-      stream.once('error', (error) => reject(new AppError('INVALID_PARAMETER_VALUE', `output ${path}: ${error.message}`)));
+      stream.once('error', (error) =>
+        reject(new AppError('INVALID_PARAMETER_VALUE', `output ${path}: ${error.message}`)),
+      );
     });
     return new FileSink(path, temp, stream);
   }
@@ -86,6 +88,10 @@ export class FileSink {
   }
 
   #check(): void {
-    if (this.#error) throw new AppError('INTERNAL_ERROR', `output ${this.path} could not be written: ${this.#error.message}`);
+    if (this.#error)
+      throw new AppError(
+        'INTERNAL_ERROR',
+        `output ${this.path} could not be written: ${this.#error.message}`,
+      );
   }
 }

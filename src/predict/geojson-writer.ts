@@ -28,7 +28,10 @@ export function formatFeature(feature: OutputFeature, precision = DEFAULT_COORDI
 
 function roundGeometry(geometry: OutputFeature['geometry'], precision: number): Geometry {
   const k = 10 ** precision;
-  const round = (p: Position): Position => [Math.round((p[0] as number) * k) / k, Math.round((p[1] as number) * k) / k];
+  const round = (p: Position): Position => [
+    Math.round((p[0] as number) * k) / k,
+    Math.round((p[1] as number) * k) / k,
+  ];
   const rings = (polygon: readonly (readonly Position[])[]): Position[][] =>
     polygon.map((ring, i) => windRing(ring.map(round), i === 0));
   if (geometry.type === 'Point') return { type: 'Point', coordinates: round(geometry.coordinates) };
@@ -70,7 +73,10 @@ export type GeoJsonWriterOptions = {
  * for (const f of features) await writer.write(f);
  * await writer.close();
  */
-export async function createGeoJsonWriter(path: string, options: GeoJsonWriterOptions = {}): Promise<FeatureWriter> {
+export async function createGeoJsonWriter(
+  path: string,
+  options: GeoJsonWriterOptions = {},
+): Promise<FeatureWriter> {
   const precision = options.precision ?? DEFAULT_COORDINATE_PRECISION;
   const sink = await FileSink.open(path);
   const head = { type: 'FeatureCollection', ...(options.foreign ?? {}) };

@@ -141,7 +141,12 @@ function planStripes(
 }
 
 /** Area tiles in the order the stripes need them (a tile in two stripes' margins appears twice). */
-function orderTiles(tiles: readonly Tile[], stripes: readonly Stripe[], x0: number, tileSize: number): Tile[] {
+function orderTiles(
+  tiles: readonly Tile[],
+  stripes: readonly Stripe[],
+  x0: number,
+  tileSize: number,
+): Tile[] {
   const sorted = [...tiles].sort((a, b) => a.y - b.y || a.x - b.x);
   const order: Tile[] = [];
   for (const stripe of stripes) {

@@ -81,7 +81,8 @@ export class InstanceScanner {
    */
   push(rows: FinishedRows): PixelInstance[] {
     if (rows.width !== this.#s.width) invalid(`rows have ${rows.width} columns, expected ${this.#s.width}`);
-    if (rows.y0 !== this.#top + this.#rows) invalid(`rows start at ${rows.y0}, expected ${this.#top + this.#rows}`);
+    if (rows.y0 !== this.#top + this.#rows)
+      invalid(`rows start at ${rows.y0}, expected ${this.#top + this.#rows}`);
     this.#append(rows);
     const end = this.#top + this.#rows;
     const instances = this.#scan(end >= this.#s.gridHeight);

@@ -95,13 +95,19 @@ export function josmImageryUrl(options: JosmImageryOptions): string {
   const { title, minZoom, maxZoom } = options;
   if (title.trim() === '') invalid('imagery title for JOSM is empty');
   const template = options.url.replace(/\{z\}/g, '{zoom}');
-  if (!/^https?:\/\//i.test(template) || !/\{zoom\}/.test(template) || !/\{x\}/.test(template) || !/\{-?y\}/.test(template))
+  if (
+    !/^https?:\/\//i.test(template) ||
+    !/\{zoom\}/.test(template) ||
+    !/\{x\}/.test(template) ||
+    !/\{-?y\}/.test(template)
+  )
     invalid(`imagery URL ${options.url} is not an http(s) tile template with {z}, {x} and {y}`);
   for (const [name, z] of [
     ['min zoom', minZoom],
     ['max zoom', maxZoom],
   ] as const)
-    if (z !== undefined && !(Number.isInteger(z) && z >= 0 && z <= 30)) invalid(`${name} ${z} must be an integer 0..30`);
+    if (z !== undefined && !(Number.isInteger(z) && z >= 0 && z <= 30))
+      invalid(`${name} ${z} must be an integer 0..30`);
   if (minZoom !== undefined && maxZoom !== undefined && minZoom > maxZoom)
     invalid(`min zoom ${minZoom} is above max zoom ${maxZoom}`);
   const params = query([
@@ -124,7 +130,9 @@ export function josmImageryUrl(options: JosmImageryOptions): string {
 export function josmZoomUrl(bbox: BBox, options: { base?: string } = {}): string {
   const [w, s, e, n] = bbox;
   if (!(bbox.every(Number.isFinite) && w < e && s < n && w >= -180 && e <= 180 && s >= -90 && n <= 90))
-    invalid(`bbox ${JSON.stringify(bbox)} is not [west, south, east, north] with west < east and south < north`);
+    invalid(
+      `bbox ${JSON.stringify(bbox)} is not [west, south, east, north] with west < east and south < north`,
+    );
   return `${baseOf(options)}/zoom?${query([
     ['left', w],
     ['right', e],

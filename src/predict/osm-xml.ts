@@ -25,7 +25,10 @@ export type OsmElements = { nodes: string[]; ways: string[]; relations: string[]
 
 /** Escapes text for an XML attribute value. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c] as string};`);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c] as string};`,
+  );
 }
 
 /**
@@ -54,7 +57,8 @@ export class OsmEncoder {
     const tags = this.#tags(feature);
     const { geometry } = feature;
     if (geometry.type === 'Point' || this.#points) {
-      const at = geometry.type === 'Point' ? geometry.coordinates : poleOfInaccessibility(largestPart(geometry));
+      const at =
+        geometry.type === 'Point' ? geometry.coordinates : poleOfInaccessibility(largestPart(geometry));
       out.nodes.push(nodeXml(this.#nextId--, at, tags));
       return out;
     }
@@ -194,7 +198,8 @@ export async function createOsmXmlWriter(path: string, options: OsmXmlOptions = 
     async close() {
       await Promise.all([ways.commit(), relations.commit()]);
       for (const part of [ways.path, relations.path]) {
-        for await (const chunk of createReadStream(part, { encoding: 'utf8' })) await nodes.write(chunk as string);
+        for await (const chunk of createReadStream(part, { encoding: 'utf8' }))
+          await nodes.write(chunk as string);
         await rm(part, { force: true });
       }
       await nodes.write('</osm>\n');

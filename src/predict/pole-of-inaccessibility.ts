@@ -15,26 +15,33 @@ type Cell = { x: number; y: number; half: number; distance: number; max: number 
  * @example
  * poleOfInaccessibility(feature.geometry.coordinates); // [36.80012, -1.29987]
  */
-export function poleOfInaccessibility(rings: readonly (readonly Position[])[], precisionM = 0.05): [number, number] {
+export function poleOfInaccessibility(
+  rings: readonly (readonly Position[])[],
+  precisionM = 0.05,
+): [number, number] {
   const outer = rings[0] ?? [];
   const origin = outer[0] ?? [0, 0];
   const lon0 = origin[0] as number;
   const lat0 = origin[1] as number;
   const kx = 111320 * Math.cos((lat0 * Math.PI) / 180);
   const ky = 110540;
-  const local = rings.map((ring) => ring.map((p): [number, number] => [((p[0] as number) - lon0) * kx, ((p[1] as number) - lat0) * ky]));
+  const local = rings.map((ring) =>
+    ring.map((p): [number, number] => [((p[0] as number) - lon0) * kx, ((p[1] as number) - lat0) * ky]),
+  );
   const [x, y] = searchPole(local, precisionM);
   return [lon0 + x / kx, lat0 + y / ky];
 }
 
 function searchPole(rings: [number, number][][], precision: number): [number, number] {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [x, y] of rings[0] ?? []) [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
+  for (const [x, y] of rings[0] ?? [])
+    [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
   const size = Math.min(maxX - minX, maxY - minY);
   if (!(size > 0)) return [minX === Infinity ? 0 : minX, minY === Infinity ? 0 : minY];
   const queue: Cell[] = [];
   const half = size / 2;
-  for (let x = minX; x < maxX; x += size) for (let y = minY; y < maxY; y += size) queue.push(cell(x + half, y + half, half, rings));
+  for (let x = minX; x < maxX; x += size)
+    for (let y = minY; y < maxY; y += size) queue.push(cell(x + half, y + half, half, rings));
   let best = centroidCell(rings);
   const boxCentre = cell(minX + (maxX - minX) / 2, minY + (maxY - minY) / 2, 0, rings);
   if (boxCentre.distance > best.distance) best = boxCentre;
@@ -43,7 +50,13 @@ function searchPole(rings: [number, number][][], precision: number): [number, nu
     if (current.distance > best.distance) best = current;
     if (current.max - best.distance <= precision) continue;
     const h = current.half / 2;
-    for (const [dx, dy] of [[-h, -h], [h, -h], [-h, h], [h, h]] as const) queue.push(cell(current.x + dx, current.y + dy, h, rings));
+    for (const [dx, dy] of [
+      [-h, -h],
+      [h, -h],
+      [-h, h],
+      [h, h],
+    ] as const)
+      queue.push(cell(current.x + dx, current.y + dy, h, rings));
   }
   return [best.x, best.y];
 }
@@ -92,7 +105,14 @@ function signedDistance(x: number, y: number, rings: [number, number][][]): numb
   return (inside ? 1 : -1) * Math.sqrt(best);
 }
 
-function segmentDistanceSquared(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+function segmentDistanceSquared(
+  px: number,
+  py: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): number {
   let x = ax;
   let y = ay;
   let dx = bx - x;

@@ -59,7 +59,10 @@ export function resolvePredictArea(
     if (atZoom.length === 0) invalid(`imagery ${source.label} has no tiles at zoom ${z}`);
     const areaKm2 = tilesAreaKm2(atZoom);
     if (areaKm2 > limits.maxAreaKm2)
-      throw new AppError('LIMIT_EXCEEDED', `the ${atZoom.length} tiles of ${source.label} cover ${areaKm2.toFixed(1)} km², over the limit of ${limits.maxAreaKm2} km²`);
+      throw new AppError(
+        'LIMIT_EXCEEDED',
+        `the ${atZoom.length} tiles of ${source.label} cover ${areaKm2.toFixed(1)} km², over the limit of ${limits.maxAreaKm2} km²`,
+      );
     return { zoom: z, tiles: checkCount(sortTiles(atZoom), limits.maxTiles, z), aoi: undefined, areaKm2 };
   }
   const aoi = isBBox(area) ? bboxToPolygon(area) : area;
@@ -85,7 +88,8 @@ function isBBox(area: Polygonal | BBox): area is BBox {
 
 function singleZoom(tiles: Tile[] | undefined): number | undefined {
   const zooms = new Set(tiles?.map((t) => t.z));
-  if (zooms.size > 1) invalid(`the imagery holds tiles of zooms ${[...zooms].sort().join(', ')}: choose one with --zoom`);
+  if (zooms.size > 1)
+    invalid(`the imagery holds tiles of zooms ${[...zooms].sort().join(', ')}: choose one with --zoom`);
   return zooms.values().next().value;
 }
 

@@ -123,23 +123,47 @@ export function resolveSettings(options: PredictOptions): ResolvedSettings {
   };
   const c = s.confidence;
   check(c === undefined || (c > 0 && c <= 1), `confidence ${c} must be a number in (0, 1]`);
-  check(Number.isFinite(s.toleranceM) && s.toleranceM >= 0, `tolerance ${s.toleranceM} m must be a number >= 0`);
-  check(Number.isFinite(s.minAreaM2) && s.minAreaM2 >= 0, `minimum area ${s.minAreaM2} m² must be a number >= 0`);
+  check(
+    Number.isFinite(s.toleranceM) && s.toleranceM >= 0,
+    `tolerance ${s.toleranceM} m must be a number >= 0`,
+  );
+  check(
+    Number.isFinite(s.minAreaM2) && s.minAreaM2 >= 0,
+    `minimum area ${s.minAreaM2} m² must be a number >= 0`,
+  );
   check(
     s.orthoMaxAngleDeg >= 0 && s.orthoMaxAngleDeg < 45,
     `orthogonalize max angle ${s.orthoMaxAngleDeg}° must be in [0, 45)`,
   );
-  check(Number.isInteger(s.overlapPx) && s.overlapPx >= 0, `overlap ${s.overlapPx} px must be an integer >= 0`);
+  check(
+    Number.isInteger(s.overlapPx) && s.overlapPx >= 0,
+    `overlap ${s.overlapPx} px must be an integer >= 0`,
+  );
   const t = s.conflateThreshold;
   check(t === undefined || (t > 0 && t <= 1), `conflate threshold ${t} must be a number in (0, 1]`);
-  check(Number.isInteger(s.batchSize) && s.batchSize >= 1 && s.batchSize <= 256, `batch size ${s.batchSize} must be an integer 1..256`);
-  check(Number.isInteger(s.concurrency) && s.concurrency >= 1 && s.concurrency <= 64, `concurrency ${s.concurrency} must be an integer 1..64`);
+  check(
+    Number.isInteger(s.batchSize) && s.batchSize >= 1 && s.batchSize <= 256,
+    `batch size ${s.batchSize} must be an integer 1..256`,
+  );
+  check(
+    Number.isInteger(s.concurrency) && s.concurrency >= 1 && s.concurrency <= 64,
+    `concurrency ${s.concurrency} must be an integer 1..64`,
+  );
   check(s.maxAreaKm2 > 0, `maximum area ${s.maxAreaKm2} km² must be positive`);
-  check(Number.isInteger(s.maxTiles) && s.maxTiles >= 1, `maximum tiles ${s.maxTiles} must be a positive integer`);
+  check(
+    Number.isInteger(s.maxTiles) && s.maxTiles >= 1,
+    `maximum tiles ${s.maxTiles} must be a positive integer`,
+  );
   check(s.maxStripeWidthPx >= 1, `stripe width ${s.maxStripeWidthPx} px must be positive`);
   const p = s.previewMaxSize;
-  check(p === undefined || (Number.isInteger(p) && p >= 16 && p <= 8192), `preview size ${p} must be an integer 16..8192`);
+  check(
+    p === undefined || (Number.isInteger(p) && p >= 16 && p <= 8192),
+    `preview size ${p} must be an integer 16..8192`,
+  );
   const { threads } = options;
-  check(threads === undefined || (Number.isInteger(threads) && threads >= 1 && threads <= 256), `threads ${threads} must be an integer 1..256`);
+  check(
+    threads === undefined || (Number.isInteger(threads) && threads >= 1 && threads <= 256),
+    `threads ${threads} must be an integer 1..256`,
+  );
   return s;
 }

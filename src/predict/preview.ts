@@ -16,7 +16,14 @@ export type PreviewFrame = { z: number; originX: number; originY: number; tileSi
 type DrawnFeature = Feature<Polygon | MultiPolygon | Point, Record<string, unknown> | null>;
 
 /** The grid facts a canvas needs. */
-export type PreviewGrid = { zoom: number; tileSize: number; tileX0: number; tileY0: number; tilesWide: number; tilesHigh: number };
+export type PreviewGrid = {
+  zoom: number;
+  tileSize: number;
+  tileX0: number;
+  tileY0: number;
+  tilesWide: number;
+  tilesHigh: number;
+};
 
 /** An imagery canvas that tiles are shrunk into, and the outlines to draw on it. */
 export class PreviewCanvas {
@@ -66,19 +73,19 @@ export class PreviewCanvas {
       for (let cx = cx0; cx < cx1; cx++) {
         const sx0 = Math.min(T - 1, Math.floor((cx - cx0) / scale));
         const sx1 = Math.max(sx0 + 1, Math.min(T, Math.floor((cx + 1 - cx0) / scale)));
-        const sum = [0, 0, 0];
+        let [r, g, b] = [0, 0, 0];
         for (let sy = sy0; sy < sy1; sy++)
           for (let sx = sx0; sx < sx1; sx++) {
             const i = (sy * T + sx) * 3;
-            sum[0] += tile.data[i] as number;
-            sum[1] += tile.data[i + 1] as number;
-            sum[2] += tile.data[i + 2] as number;
+            r += tile.data[i] as number;
+            g += tile.data[i + 1] as number;
+            b += tile.data[i + 2] as number;
           }
         const n = (sy1 - sy0) * (sx1 - sx0);
         const o = (cy * width + cx) * 3;
-        data[o] = Math.round((sum[0] as number) / n);
-        data[o + 1] = Math.round((sum[1] as number) / n);
-        data[o + 2] = Math.round((sum[2] as number) / n);
+        data[o] = Math.round(r / n);
+        data[o + 1] = Math.round(g / n);
+        data[o + 2] = Math.round(b / n);
       }
     }
   }
@@ -108,9 +115,15 @@ export class PreviewCanvas {
  * @example
  * const png = await renderPreview(image, result.features, { z: 19, originX, originY, tileSize: 256, scale: 1 });
  */
-export function renderPreview(image: RasterRGB, features: Iterable<DrawnFeature>, frame: PreviewFrame): Promise<Buffer> {
+export function renderPreview(
+  image: RasterRGB,
+  features: Iterable<DrawnFeature>,
+  frame: PreviewFrame,
+): Promise<Buffer> {
   if (image.data.length !== image.width * image.height * 3)
-    invalid(`preview image has ${image.data.length} bytes; ${image.width}x${image.height} RGB needs ${image.width * image.height * 3}`);
+    invalid(
+      `preview image has ${image.data.length} bytes; ${image.width}x${image.height} RGB needs ${image.width * image.height * 3}`,
+    );
   const paths: string[] = [];
   for (const feature of features) {
     const path = featurePath(feature, frame);
@@ -126,7 +139,10 @@ async function composite(image: RasterRGB, paths: readonly string[]): Promise<Bu
   });
   if (paths.length === 0) return base.png().toBuffer();
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${paths.join('')}</svg>`;
-  return base.composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toBuffer();
+  return base
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .png()
+    .toBuffer();
 }
 
 /** Stroke colour of a confidence: red (≤ 0.5) through yellow to green (1). */
@@ -148,9 +164,7 @@ function featurePath(feature: DrawnFeature, frame: PreviewFrame): string | undef
   if (geometry.type === 'Point')
     return `<circle cx="${toPx(geometry.coordinates).replace(' ', '" cy="')}" r="3" fill="${colour}"/>`;
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  const d = polygons
-    .flatMap((rings) => rings.map((ring) => `M${ring.map(toPx).join('L')}Z`))
-    .join('');
+  const d = polygons.flatMap((rings) => rings.map((ring) => `M${ring.map(toPx).join('L')}Z`)).join('');
   if (d === '') return undefined;
   return `<path d="${d}" fill="${colour}" fill-opacity="0.2" fill-rule="evenodd" stroke="${colour}" stroke-width="1.5"/>`;
 }

@@ -59,7 +59,8 @@ export class ProbabilityRows {
     const { x0, x1, cropX0, cropX1, channels, inputSize } = layout;
     if (!(x0 <= cropX0 && cropX0 < cropX1 && cropX1 <= x1))
       invalid(`crop ${cropX0}..${cropX1} must lie within columns ${x0}..${x1}`);
-    if (!Number.isInteger(channels) || channels < 1) invalid(`channels ${channels} must be a positive integer`);
+    if (!Number.isInteger(channels) || channels < 1)
+      invalid(`channels ${channels} must be a positive integer`);
     this.#layout = layout;
     this.#width = x1 - x0;
     this.#sums = new Float32Array(channels * inputSize * this.#width);

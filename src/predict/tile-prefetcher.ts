@@ -10,9 +10,7 @@ import { AppError, isAppError } from '../shared/index.ts';
 
 /** What reading one tile gave: its pixels at the grid's tile size, `missing` (404/410/204), or a failure. */
 export type TileResult =
-  | { kind: 'image'; image: RasterRGB }
-  | { kind: 'missing' }
-  | { kind: 'failed'; reason: string };
+  { kind: 'image'; image: RasterRGB } | { kind: 'missing' } | { kind: 'failed'; reason: string };
 
 /** Options of {@link TilePrefetcher}. */
 export type PrefetchOptions = {
@@ -31,8 +29,8 @@ type Entry = { tile: Tile; uses: number; result: Promise<TileResult> };
 /**
  * Reads tiles in a planned order ahead of use. A tile may be planned more than once (a stripe margin); each planned
  * occurrence is one use, and {@link TilePrefetcher.release} once per use frees it. Reads start in plan order while
- * fewer than `concurrency` are in flight and fewer than `maxHeld` are held; `get` of a tile not yet started starts it
- * at once.
+ * fewer than `concurrency` are in flight and fewer than `maxHeld` are held; `get` of a tile further down the plan
+ * starts every planned tile up to it at once. Callers get each tile before they release it.
  */
 export class TilePrefetcher {
   readonly #source: ImagerySource;
@@ -71,8 +69,15 @@ export class TilePrefetcher {
    */
   get(tile: Tile): Promise<TileResult> {
     const key = tileKey(tile);
-    const entry = this.#held.get(key) ?? this.#start(tile, 0);
-    return entry.result;
+    const held = this.#held.get(key);
+    if (held) return held.result;
+    // Needed now: start every planned tile up to this one (they are needed no later), past the concurrency limit.
+    for (let i = this.#next; i < this.#order.length; i++)
+      if (tileKey(this.#order[i] as Tile) === key) {
+        while (this.#next <= i) this.#plan(this.#order[this.#next++] as Tile);
+        return (this.#held.get(key) as Entry).result;
+      }
+    return this.#start(tile, 1).result;
   }
 
   /**
@@ -94,12 +99,20 @@ export class TilePrefetcher {
   }
 
   #pump(): void {
-    while (this.#next < this.#order.length && this.#inFlight < this.#concurrency && this.#held.size < this.#maxHeld) {
-      const tile = this.#order[this.#next++] as Tile;
-      const existing = this.#held.get(tileKey(tile));
-      if (existing) existing.uses++;
-      else this.#start(tile, 1);
+    while (
+      this.#next < this.#order.length &&
+      this.#inFlight < this.#concurrency &&
+      this.#held.size < this.#maxHeld
+    ) {
+      this.#plan(this.#order[this.#next++] as Tile);
     }
+  }
+
+  /** Counts one more planned use of a tile, reading it when it is not held. */
+  #plan(tile: Tile): void {
+    const existing = this.#held.get(tileKey(tile));
+    if (existing) existing.uses++;
+    else this.#start(tile, 1);
   }
 
   #start(tile: Tile, uses: number): Entry {

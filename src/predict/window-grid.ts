@@ -19,7 +19,8 @@ import { invalid } from '../shared/index.ts';
  */
 export function windowOrigins(length: number, size: number, overlap: number): number[] {
   checkWindow(size, overlap);
-  if (!Number.isSafeInteger(length) || length < 1) invalid(`axis length ${length} must be a positive integer`);
+  if (!Number.isSafeInteger(length) || length < 1)
+    invalid(`axis length ${length} must be a positive integer`);
   if (length <= size) return [0];
   const stride = size - overlap;
   const origins: number[] = [];
@@ -36,7 +37,12 @@ export function windowOrigins(length: number, size: number, overlap: number): nu
  * @param to - end of the range (exclusive)
  * @returns the origins whose window `[o, o + size)` meets the range
  */
-export function originsTouching(origins: readonly number[], size: number, from: number, to: number): number[] {
+export function originsTouching(
+  origins: readonly number[],
+  size: number,
+  from: number,
+  to: number,
+): number[] {
   return origins.filter((o) => o < to && o + size > from);
 }
 

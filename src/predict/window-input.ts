@@ -52,7 +52,8 @@ export function fillWindow(
   const { tileSize: T, inputSize: S } = geometry;
   const plane = S * S;
   const base = slot * 3 * plane;
-  for (let c = 0; c < 3; c++) batch.fill(-(scaling.shift[c] as number), base + c * plane, base + (c + 1) * plane);
+  for (let c = 0; c < 3; c++)
+    batch.fill(-(scaling.shift[c] as number), base + c * plane, base + (c + 1) * plane);
   let any = false;
   const col1 = Math.min(geometry.tilesWide, Math.ceil((x + S) / T));
   const row1 = Math.min(geometry.tilesHigh, Math.ceil((y + S) / T));

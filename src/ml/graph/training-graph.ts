@@ -189,6 +189,8 @@ export type EvalGraphOptions = {
   batchSize?: number;
   /** Also take `target` and output `loss` (validation loss), default no loss. */
   loss?: LossSpec;
+  /** Blocked-layout convolution block size, as for {@link emitTrainingGraph}; default 0. */
+  nchwcBlock?: number;
 };
 
 /**
@@ -202,7 +204,7 @@ export function emitEvalGraph(network: Network, options: EvalGraphOptions = {}):
   const classes = network.outputShape[0];
   if (options.loss !== undefined) validateLoss(options.loss, classes);
   const g = new GraphBuilder();
-  const ctx = createContext(g, network, 'eval', options.batchSize ?? 1);
+  const ctx = createContext(g, network, 'eval', options.batchSize ?? 1, checkBlock(options.nchwcBlock ?? 0));
   const batchDim: number | string = options.batchSize ?? 'N';
   const inputShape = [batchDim, ...network.inputShape];
   const logitsShape = [batchDim, ...network.outputShape];

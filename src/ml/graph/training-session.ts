@@ -113,18 +113,11 @@ export async function createTrainingSession(
 
 /**
  * Block size of onnxruntime's blocked-layout (NCHWc) convolution kernels on this CPU: 16 with AVX-512, 8 with
- * AVX2, 0 where the build or CPU has none. Probed once by reordering a 4-channel tensor (its channels are padded
- * to one block) and remembered.
+ * AVX2, 0 where the build or CPU has none. Probed (a few milliseconds) by reordering a 4-channel tensor, whose
+ * channels onnxruntime pads to one block; call it once and keep the answer.
  * @returns 0, 4, 8 or 16
  */
-export function detectNchwcBlockSize(): Promise<number> {
-  blockSizeProbe ??= probeBlockSize();
-  return blockSizeProbe;
-}
-
-let blockSizeProbe: Promise<number> | undefined;
-
-async function probeBlockSize(): Promise<number> {
+export async function detectNchwcBlockSize(): Promise<number> {
   const g = new GraphBuilder();
   const x = g.addInput('x', [1, 4, 1, 1]);
   g.node('ReorderInput', [x], {}, ['y'], 'com.microsoft.nchwc');

@@ -96,14 +96,24 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
     options.mode === 'multiclass'
       ? instancesFromMulticlass(classMap, options.size, options.multiclass ?? {})
       : instancesFromBinary(classMap, options.size, positive === undefined ? {} : { positive });
+  // Components and seeds grown back are 4-connected unless 8-connected seeds were asked for.
+  const fourConnected = options.mode !== 'multiclass' || (options.multiclass?.connectivity ?? 4) === 4;
   return {
     add(pred, truth, truthInstances) {
       pixels.add(pred, truth);
       const { width, height } = rasterSize(options.size, pred.length, 'prediction');
-      if (truthInstances !== undefined && (truthInstances.width !== width || truthInstances.height !== height))
-        invalid(`reference instances are ${truthInstances.width}x${truthInstances.height}, expected ${width}x${height}`);
-      const predicted = polygonsOf(toInstances(pred));
-      const reference = polygonsOf(truthInstances ?? toInstances(truth));
+      if (
+        truthInstances !== undefined &&
+        (truthInstances.width !== width || truthInstances.height !== height)
+      )
+        invalid(
+          `reference instances are ${truthInstances.width}x${truthInstances.height}, expected ${width}x${height}`,
+        );
+      const predicted = polygonsOf(toInstances(pred), fourConnected);
+      const reference =
+        truthInstances === undefined
+          ? polygonsOf(toInstances(truth), fourConnected)
+          : polygonsOf(truthInstances, false);
       const overlaps = pixelPolygonOverlaps(predicted, reference, width, height);
       const match = matchInstances(overlaps, predicted.length, reference.length, options.iouThreshold);
       objects.tp += match.tp;
@@ -129,6 +139,9 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
   };
 }
 
-function polygonsOf(instances: LabelImage): PixelPolygon[] {
-  return tracePolygons(instances.labels, instances.width, instances.height).map((traced) => traced.polygon);
+/** Polygons of instances; `connected` skips the split into 4-connected pieces when each label is known to be one. */
+function polygonsOf(instances: LabelImage, connected: boolean): PixelPolygon[] {
+  return tracePolygons(instances.labels, instances.width, instances.height, { connected }).map(
+    (traced) => traced.polygon,
+  );
 }

@@ -41,12 +41,13 @@ export function buildTrainingGraph(decl: ModelDeclaration, options: BuildTrainin
 /**
  * The eval graph: forward with BatchNorm running statistics and no dropout, parameters as inputs (validation
  * without re-exporting). Output `predictions`; with a loss also input `target` and output `loss`.
- * @param options - batchSize (default dynamic), loss (default none)
+ * @param options - batchSize (default dynamic), loss (default none), nchwcBlock (default 0, see
+ * {@link BuildTrainingGraphOptions})
  * @throws AppError for a bad batch size or a loss that does not fit the class count
  */
 export function buildEvalGraph(
   decl: ModelDeclaration,
-  options: { batchSize?: number; loss?: LossSpec } = {},
+  options: { batchSize?: number; loss?: LossSpec; nchwcBlock?: number } = {},
 ): TrainingGraph {
   return emitEvalGraph(decl.network, options);
 }

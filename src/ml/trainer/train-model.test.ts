@@ -148,6 +148,23 @@ describe('trainModel', () => {
   });
 });
 
+describe('trainModel early stopping', () => {
+  it('stops when the monitored score stalls for `patience` epochs and exports the best epoch', async () => {
+    const notes: string[] = [];
+    const earlyStopping = { monitor: 'val_loss' as const, patience: 1, minDelta: 100 };
+    const result = await trainModel(
+      { ...common('early'), epochs: 5, earlyStopping },
+      { onNote: (n) => notes.push(n) },
+    );
+    expect(result.stopReason).toBe('early-stopped');
+    expect(result.history.epochs).toHaveLength(2);
+    expect(result.history.bestEpoch).toBe(1);
+    expect(notes).toContain('early stop after epoch 2: val_loss did not improve for 1 epochs (best epoch 1)');
+    const best = await readCheckpoint(join(work, 'early', BEST_CHECKPOINT_FILE));
+    expect([best.metadata.epoch, best.metadata.bestMetric]).toEqual([1, result.history.epochs[0]?.valLoss]);
+  });
+});
+
 describe('trainModel on multi-class masks', () => {
   it('fine-tunes a binary base into 4 classes by re-initialising the head', async () => {
     const notes: string[] = [];

@@ -2,7 +2,7 @@
  * @module ml/trainer/test-support/synthetic-dataset — small synthetic datasets for the trainer tests: a block of
  * tiles of a seeded synthetic scene rendered at the chip size, its truth footprints, prepared by `prepareDataset`.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareDataset } from '../../../datasets/index.ts';
 import type { DatasetManifest, MaskKind } from '../../../datasets/index.ts';
@@ -56,7 +56,6 @@ export async function createSyntheticDataset(
   await rm(tilesDir, { recursive: true, force: true });
   const exported = await exportSyntheticChips(scene, { bbox, zoom, outDir: tilesDir, tileSize: chipSize });
   const { labels } = await readLabelFile(exported.buildingsFile);
-  await writeFile(join(dir, 'README'), 'synthetic trainer test data\n');
   const imagery = await openImagerySource(tilesDir);
   const datasetDir = join(dir, 'dataset');
   const manifest = await prepareDataset({

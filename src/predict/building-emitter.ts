@@ -1,0 +1,102 @@
+/**
+ * @module predict/building-emitter — the end of the pipeline: pixel instances → lon/lat → simplify, square, validate,
+ * filter (polygons' `postprocessBuildings`) → keep those meeting the area → drop those already mapped → hand each to
+ * the writer (issue 4 §1, §4). Counts what it drops.
+ */
+import type { Polygonal } from '../geo/index.ts';
+import { pixelPolygonToLonLat, postprocessBuildings } from '../polygons/index.ts';
+import type { BuildingFeature, BuildingInstance, PixelGrid, PostprocessOptions } from '../polygons/index.ts';
+import type { Conflator } from './conflate.ts';
+import type { PixelInstance } from './instance-scanner.ts';
+import type { PreviewCanvas } from './preview.ts';
+import type { StageClock } from './stage-clock.ts';
+
+/** What the emitter kept and dropped so far. */
+export type EmitCounts = {
+  features: number;
+  dropped_small: number;
+  dropped_invalid: number;
+  dropped_nested: number;
+  dropped_duplicate: number;
+  dropped_outside_area: number;
+  dropped_conflated: number;
+  repaired: number;
+};
+
+/** Parts of an {@link BuildingEmitter}. */
+export type EmitterParts = {
+  /** Georeferencing of grid pixels. */
+  grid: PixelGrid;
+  /** Options of `postprocessBuildings` (tolerance, area, squaring, source, model). */
+  postprocess: PostprocessOptions;
+  /** Keeps buildings meeting the area; absent = keep all. */
+  meetsArea?: (geometry: Polygonal) => boolean;
+  conflator?: Conflator;
+  preview?: PreviewCanvas;
+  /** Receives each kept building; absent = collect them in `features`. */
+  onFeature?: (feature: BuildingFeature) => void | Promise<void>;
+  clock: StageClock;
+};
+
+/** Turns pixel instances into written building features. */
+export class BuildingEmitter {
+  readonly counts: EmitCounts = {
+    features: 0,
+    dropped_small: 0,
+    dropped_invalid: 0,
+    dropped_nested: 0,
+    dropped_duplicate: 0,
+    dropped_outside_area: 0,
+    dropped_conflated: 0,
+    repaired: 0,
+  };
+  /** Kept buildings, when no `onFeature` was given. */
+  readonly features: BuildingFeature[] = [];
+  readonly #parts: EmitterParts;
+
+  /** @param parts - see {@link EmitterParts} */
+  constructor(parts: EmitterParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * Post-processes and writes the instances one scan found.
+   * @param instances - pixel instances in grid coordinates
+   */
+  async emit(instances: readonly PixelInstance[]): Promise<void> {
+    if (instances.length === 0) return;
+    const { clock, grid, postprocess, meetsArea, conflator } = this.#parts;
+    const kept = clock.time('postprocess', () => {
+      const candidates: BuildingInstance[] = instances.map((i) => ({
+        coordinates: pixelPolygonToLonLat(grid, i.polygon),
+        confidence: i.confidence,
+      }));
+      const result = postprocessBuildings(candidates, postprocess);
+      const c = this.counts;
+      c.dropped_small += result.dropped.small;
+      c.dropped_invalid += result.dropped.invalid;
+      c.dropped_nested += result.dropped.nested;
+      c.dropped_duplicate += result.dropped.duplicate;
+      c.repaired += result.repaired;
+      if (meetsArea === undefined) return result.features;
+      const inside = result.features.filter((f) => meetsArea(f.geometry));
+      c.dropped_outside_area += result.features.length - inside.length;
+      return inside;
+    });
+    const fresh = conflator
+      ? clock.time('conflate', () => {
+          const unmapped = kept.filter((f) => !conflator.isMapped(f.geometry));
+          this.counts.dropped_conflated += kept.length - unmapped.length;
+          return unmapped;
+        })
+      : kept;
+    await clock.timeAsync('write', async () => {
+      for (const feature of fresh) {
+        this.#parts.preview?.addFeature(feature);
+        if (this.#parts.onFeature) await this.#parts.onFeature(feature);
+        else this.features.push(feature);
+      }
+    });
+    this.counts.features += fresh.length;
+  }
+}
