@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'models/**', '.fair/**', 'out/**'] },
+  { ignores: ['node_modules/**', 'models/**', '.fair/**', 'out/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,7 +21,10 @@ export default tseslint.config(
     ignores: ['src/cli/**', 'src/**/*.test.ts', 'src/shared/config.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/shared/config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/shared/config.ts.' },
+      ],
     },
   },
 );

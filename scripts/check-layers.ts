@@ -42,7 +42,8 @@ for (const file of walk(root)) {
     const where = relative(process.cwd(), file);
     const fromLayer = layers[from];
     const toLayer = layers[to];
-    if (fromLayer === undefined) problems.push(`${where}: folder src/${from} has no layer in scripts/check-layers.ts`);
+    if (fromLayer === undefined)
+      problems.push(`${where}: folder src/${from} has no layer in scripts/check-layers.ts`);
     else if (toLayer === undefined || toLayer >= fromLayer)
       problems.push(`${where}: ${from}/ must not import ${to}/ (layer ${fromLayer} -> ${toLayer ?? '?'})`);
     else if (!/(^|\/)index\.ts$/.test(spec) && relative(join(root, to), target) !== '')

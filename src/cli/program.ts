@@ -35,7 +35,8 @@ export function cliReference(program: Command): string {
       }
       lines.push(`### \`fair ${name.join(' ')} ${sub.usage()}\``, '', sub.description(), '');
       for (const option of sub.options) {
-        const fallback = option.defaultValue === undefined ? '' : ` (default: ${JSON.stringify(option.defaultValue)})`;
+        const fallback =
+          option.defaultValue === undefined ? '' : ` (default: ${JSON.stringify(option.defaultValue)})`;
         lines.push(`- \`${option.flags}\` ${option.description}${fallback}`);
       }
       lines.push('');

@@ -4,8 +4,8 @@
  * the writer (issue 4 §1, §4). Counts what it drops.
  */
 import type { Polygonal } from '../geo/index.ts';
-import { pixelPolygonToLonLat, postprocessBuildings } from '../polygons/index.ts';
-import type { BuildingFeature, BuildingInstance, PixelGrid, PostprocessOptions } from '../polygons/index.ts';
+import { pixelPolygonToLonLat, postprocessBuildings, signedRingArea } from '../polygons/index.ts';
+import type { BuildingFeature, BuildingInstance, PixelGrid, PixelPolygon, PostprocessOptions } from '../polygons/index.ts';
 import type { Conflator } from './conflate.ts';
 import type { PixelInstance } from './instance-scanner.ts';
 import type { PreviewCanvas } from './preview.ts';
@@ -27,6 +27,11 @@ export type EmitCounts = {
 export type EmitterParts = {
   /** Georeferencing of grid pixels. */
   grid: PixelGrid;
+  /**
+   * Holes smaller than this many pixels are filled before post-processing: below the smallest building they are noise,
+   * and a noisy blob can hold thousands of them (each costs the validity repair dearly).
+   */
+  minHolePixels: number;
   /** Options of `postprocessBuildings` (tolerance, area, squaring, source, model). */
   postprocess: PostprocessOptions;
   /** Keeps buildings meeting the area; absent = keep all. */
@@ -68,7 +73,7 @@ export class BuildingEmitter {
     const { clock, grid, postprocess, meetsArea, conflator } = this.#parts;
     const kept = clock.time('postprocess', () => {
       const candidates: BuildingInstance[] = instances.map((i) => ({
-        coordinates: pixelPolygonToLonLat(grid, i.polygon),
+        coordinates: pixelPolygonToLonLat(grid, withoutSmallHoles(i.polygon, this.#parts.minHolePixels)),
         confidence: i.confidence,
       }));
       const result = postprocessBuildings(candidates, postprocess);
@@ -99,4 +104,16 @@ export class BuildingEmitter {
     });
     this.counts.features += fresh.length;
   }
+}
+
+/**
+ * A pixel polygon without its holes smaller than `minPixels`.
+ * @param polygon - outer ring then holes
+ * @param minPixels - smallest hole kept, pixels
+ * @returns the polygon (the same object when nothing was removed)
+ */
+export function withoutSmallHoles(polygon: PixelPolygon, minPixels: number): PixelPolygon {
+  if (polygon.length <= 1) return polygon;
+  const kept = polygon.filter((ring, i) => i === 0 || Math.abs(signedRingArea(ring)) >= minPixels);
+  return kept.length === polygon.length ? polygon : kept;
 }

@@ -4,6 +4,7 @@
  * row band by row band → polygons → simplify/square/filter → area, conflation → writer. Memory is bounded by one stripe
  * of rows, whatever the area.
  */
+import { metresPerPixel, tileToLonLat } from '../geo/index.ts';
 import type { Tile } from '../geo/index.ts';
 import type { ImagerySource } from '../imagery/index.ts';
 import { callerNormalization, createInferenceSession, loadModel } from '../ml/index.ts';
@@ -108,6 +109,7 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
       settings.previewMaxSize === undefined ? undefined : new PreviewCanvas(plan, settings.previewMaxSize);
     const emitter = new BuildingEmitter({
       grid: { z: plan.zoom, originX: plan.tileX0 * tileSize, originY: plan.tileY0 * tileSize, tileSize },
+      minHolePixels: minHolePixels(settings.minAreaM2, area.tiles, tileSize),
       postprocess: {
         toleranceM: settings.toleranceM,
         minAreaM2: settings.minAreaM2,
@@ -183,6 +185,14 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
   } finally {
     await session.release();
   }
+}
+
+/** Pixels of the smallest building at the area's latitude (at least 4): smaller holes are filled as noise. */
+function minHolePixels(minAreaM2: number, tiles: readonly Tile[], tileSize: number): number {
+  const first = tiles[0] as Tile;
+  const [, lat] = tileToLonLat(first.x + 0.5, first.y + 0.5, first.z);
+  const mpp = metresPerPixel(lat, first.z, tileSize);
+  return Math.max(4, minAreaM2 / (mpp * mpp));
 }
 
 /** Tiles held ahead: every tile row a row of windows spans, one more row, and the reads in flight. */

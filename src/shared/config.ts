@@ -44,7 +44,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid environment variable ${String(issue?.path[0])}: ${issue?.message ?? 'bad value'}`);
+    throw new Error(
+      `invalid environment variable ${String(issue?.path[0])}: ${issue?.message ?? 'bad value'}`,
+    );
   }
   const e = parsed.data;
   return {
