@@ -5,7 +5,13 @@
  */
 import type { Polygonal } from '../geo/index.ts';
 import { pixelPolygonToLonLat, postprocessBuildings, signedRingArea } from '../polygons/index.ts';
-import type { BuildingFeature, BuildingInstance, PixelGrid, PixelPolygon, PostprocessOptions } from '../polygons/index.ts';
+import type {
+  BuildingFeature,
+  BuildingInstance,
+  PixelGrid,
+  PixelPolygon,
+  PostprocessOptions,
+} from '../polygons/index.ts';
 import type { Conflator } from './conflate.ts';
 import type { PixelInstance } from './instance-scanner.ts';
 import type { PreviewCanvas } from './preview.ts';

@@ -18,7 +18,8 @@ const clockwise: Position[] = [
 /** Twice the signed area; positive = counter-clockwise. */
 function signed(ring: Position[]): number {
   let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) s += (ring[i]![0]! * ring[i + 1]![1]!) - (ring[i + 1]![0]! * ring[i]![1]!);
+  for (let i = 0; i + 1 < ring.length; i++)
+    s += ring[i]![0]! * ring[i + 1]![1]! - ring[i + 1]![0]! * ring[i]![1]!;
   return s;
 }
 
@@ -83,6 +84,8 @@ describe('createGeoJsonWriter', () => {
     const writer = await createGeoJsonWriter(file);
     await writer.abort();
     expect((await readdir(dir)).filter((f) => f.startsWith('never'))).toEqual([]);
-    await expect(createGeoJsonWriter(path.join(dir, 'nope', 'x.geojson'))).rejects.toThrow(/folder .*nope does not exist/);
+    await expect(createGeoJsonWriter(path.join(dir, 'nope', 'x.geojson'))).rejects.toThrow(
+      /folder .*nope does not exist/,
+    );
   });
 });

@@ -15,11 +15,23 @@ describe('planGrid', () => {
     expect([plan.tileX0, plan.tileY0, plan.width, plan.height]).toEqual([10, 20, 768, 512]);
     expect(plan.windowYs).toEqual([0, 224, 256]);
     expect(plan.stripes).toHaveLength(1);
-    expect(plan.stripes[0]).toMatchObject({ coreX0: 0, coreX1: 768, extX0: 0, extX1: 768, computeX0: 0, computeX1: 768 });
+    expect(plan.stripes[0]).toMatchObject({
+      coreX0: 0,
+      coreX1: 768,
+      extX0: 0,
+      extX1: 768,
+      computeX0: 0,
+      computeX1: 768,
+    });
   });
 
   it('cuts wide grids into stripes whose margins overlap their neighbours', () => {
-    const plan = planGrid(block(0, 0, 10, 1), { tileSize: 256, inputSize: 256, overlap: 0, maxStripeWidth: 1024 });
+    const plan = planGrid(block(0, 0, 10, 1), {
+      tileSize: 256,
+      inputSize: 256,
+      overlap: 0,
+      maxStripeWidth: 1024,
+    });
     expect(plan.stripes.map((s) => [s.coreX0, s.coreX1, s.extX0, s.extX1])).toEqual([
       [0, 1024, 0, 1280],
       [1024, 2048, 768, 2304],
@@ -39,9 +51,15 @@ describe('planGrid', () => {
 
   it('refuses mixed zooms and empty areas', () => {
     expect(() => planGrid([], { tileSize: 256, inputSize: 256, overlap: 0 })).toThrow(/no tiles/);
-    expect(() => planGrid([{ x: 0, y: 0, z: 18 }, { x: 0, y: 0, z: 19 }], { tileSize: 256, inputSize: 256, overlap: 0 })).toThrow(
-      /zoom 18 and 19/,
-    );
+    expect(() =>
+      planGrid(
+        [
+          { x: 0, y: 0, z: 18 },
+          { x: 0, y: 0, z: 19 },
+        ],
+        { tileSize: 256, inputSize: 256, overlap: 0 },
+      ),
+    ).toThrow(/zoom 18 and 19/);
   });
 });
 

@@ -9,7 +9,12 @@ import type { PixelInstance, ScannerSettings } from './instance-scanner.ts';
 type Rect = [number, number, number, number];
 
 /** A building-probability field (0.9 inside rectangles, 0.1 elsewhere) and, for multi-class, a class field. */
-function field(width: number, height: number, rects: Rect[], border = 0): { p: Float32Array; cls: Uint8Array } {
+function field(
+  width: number,
+  height: number,
+  rects: Rect[],
+  border = 0,
+): { p: Float32Array; cls: Uint8Array } {
   const p = new Float32Array(width * height).fill(0.1);
   const cls = new Uint8Array(width * height).fill(1);
   for (const [x0, y0, x1, y1] of rects)
@@ -33,7 +38,16 @@ function scan(
   const x0 = settings.x0 ?? 0;
   const x1 = settings.x1 ?? width;
   const w = x1 - x0;
-  const scanner = new InstanceScanner({ width: w, coreX0: x0, coreX1: x1, gridHeight: height, confidence: 0.5, multiclass: false, ...settings, x0 });
+  const scanner = new InstanceScanner({
+    width: w,
+    coreX0: x0,
+    coreX1: x1,
+    gridHeight: height,
+    confidence: 0.5,
+    multiclass: false,
+    ...settings,
+    x0,
+  });
   const found: PixelInstance[] = [];
   let y = 0;
   for (let k = 0; y < height; k++) {
@@ -44,7 +58,15 @@ function scan(
       building.set(f.p.subarray((y + r) * width + x0, (y + r) * width + x1), r * w);
       foregroundClass.set(f.cls.subarray((y + r) * width + x0, (y + r) * width + x1), r * w);
     }
-    found.push(...scanner.push({ y0: y, rows, width: w, building, ...(settings.multiclass ? { foregroundClass } : {}) }));
+    found.push(
+      ...scanner.push({
+        y0: y,
+        rows,
+        width: w,
+        building,
+        ...(settings.multiclass ? { foregroundClass } : {}),
+      }),
+    );
     y += rows;
   }
   return found;
@@ -76,7 +98,8 @@ describe('InstanceScanner', () => {
     const f = field(W, H, rects);
     const oneShot = describe_(scan(f, W, H, [H]));
     expect(oneShot).toHaveLength(rects.length);
-    for (const bands of [[1], [7], [20], [3, 11, 5]]) expect(describe_(scan(f, W, H, bands))).toEqual(oneShot);
+    for (const bands of [[1], [7], [20], [3, 11, 5]])
+      expect(describe_(scan(f, W, H, bands))).toEqual(oneShot);
   });
 
   it('reports the mean probability of each building as its confidence', () => {
@@ -86,8 +109,21 @@ describe('InstanceScanner', () => {
 
   it('keeps only the rows of buildings still open between bands', () => {
     const f = field(W, H, [[10, 30, 20, 45]]);
-    const scanner = new InstanceScanner({ x0: 0, width: W, coreX0: 0, coreX1: W, gridHeight: H, confidence: 0.5, multiclass: false });
-    const band = (y0: number, rows: number) => ({ y0, rows, width: W, building: f.p.slice(y0 * W, (y0 + rows) * W) });
+    const scanner = new InstanceScanner({
+      x0: 0,
+      width: W,
+      coreX0: 0,
+      coreX1: W,
+      gridHeight: H,
+      confidence: 0.5,
+      multiclass: false,
+    });
+    const band = (y0: number, rows: number) => ({
+      y0,
+      rows,
+      width: W,
+      building: f.p.slice(y0 * W, (y0 + rows) * W),
+    });
     expect(scanner.push(band(0, 20))).toHaveLength(0);
     expect(scanner.rowsHeld).toBe(0);
     expect(scanner.push(band(20, 20))).toHaveLength(0);
@@ -106,13 +142,19 @@ describe('InstanceScanner', () => {
 
   it('separates buildings that share a wall with multi-class output, across bands', () => {
     // Two rectangles sharing the wall at x = 20; boundary pixels (class 2) along every edge keep the seeds apart.
-    const f = field(W, H, [
-      [10, 10, 20, 30],
-      [20, 10, 32, 30],
-    ], 2);
+    const f = field(
+      W,
+      H,
+      [
+        [10, 10, 20, 30],
+        [20, 10, 32, 30],
+      ],
+      2,
+    );
     const one = describe_(scan(f, W, H, [H], { multiclass: true }));
     expect(one).toHaveLength(2);
-    for (const bands of [[5], [17], [2, 9]]) expect(describe_(scan(f, W, H, bands, { multiclass: true }))).toEqual(one);
+    for (const bands of [[5], [17], [2, 9]])
+      expect(describe_(scan(f, W, H, bands, { multiclass: true }))).toEqual(one);
   });
 
   it('emits buildings taller than the carry limit in pieces instead of holding rows without bound', () => {

@@ -19,12 +19,23 @@ const square = (x: number, y: number, s: number): Position[] => [
 
 const features: OutputFeature[] = [
   // Two buildings sharing the wall x = 85.5001.
-  { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(85.5, 27.6, 0.0001)] }, properties: { building: 'yes', confidence: 0.9 } },
-  { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(85.5001, 27.6, 0.0001)] }, properties: { building: 'yes', source: 'A&B "x" <y>' } },
+  {
+    type: 'Feature',
+    geometry: { type: 'Polygon', coordinates: [square(85.5, 27.6, 0.0001)] },
+    properties: { building: 'yes', confidence: 0.9 },
+  },
+  {
+    type: 'Feature',
+    geometry: { type: 'Polygon', coordinates: [square(85.5001, 27.6, 0.0001)] },
+    properties: { building: 'yes', source: 'A&B "x" <y>' },
+  },
   // A courtyard building: becomes a multipolygon relation.
   {
     type: 'Feature',
-    geometry: { type: 'Polygon', coordinates: [square(85.501, 27.6, 0.0003), square(85.5011, 27.6001, 0.0001).reverse()] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [square(85.501, 27.6, 0.0003), square(85.5011, 27.6001, 0.0001).reverse()],
+    },
     properties: { building: 'yes' },
   },
 ];
@@ -34,7 +45,9 @@ function byName(root: XmlElement, name: string): XmlElement[] {
 }
 
 function tagsOf(element: XmlElement): Record<string, string> {
-  return Object.fromEntries(element.children.filter((c) => c.name === 'tag').map((t) => [t.attributes['k'], t.attributes['v']]));
+  return Object.fromEntries(
+    element.children.filter((c) => c.name === 'tag').map((t) => [t.attributes['k'], t.attributes['v']]),
+  );
 }
 
 describe('toOsmXml', () => {
@@ -45,7 +58,11 @@ describe('toOsmXml', () => {
     expect(root.name).toBe('osm');
     expect(root.attributes['version']).toBe('0.6');
     const kinds = root.children.map((c) => c.name);
-    expect(kinds).toEqual([...kinds].sort((a, b) => ['node', 'way', 'relation'].indexOf(a) - ['node', 'way', 'relation'].indexOf(b)));
+    expect(kinds).toEqual(
+      [...kinds].sort(
+        (a, b) => ['node', 'way', 'relation'].indexOf(a) - ['node', 'way', 'relation'].indexOf(b),
+      ),
+    );
   });
 
   it('gives every element a unique negative id and references only elements in the file', () => {
@@ -54,9 +71,12 @@ describe('toOsmXml', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const nodes = new Set(byName(root, 'node').map((n) => n.attributes['id']));
     const ways = new Set(byName(root, 'way').map((w) => w.attributes['id']));
-    for (const way of byName(root, 'way')) for (const nd of way.children.filter((c) => c.name === 'nd')) expect(nodes.has(nd.attributes['ref'])).toBe(true);
+    for (const way of byName(root, 'way'))
+      for (const nd of way.children.filter((c) => c.name === 'nd'))
+        expect(nodes.has(nd.attributes['ref'])).toBe(true);
     for (const rel of byName(root, 'relation'))
-      for (const m of rel.children.filter((c) => c.name === 'member')) expect(ways.has(m.attributes['ref'])).toBe(true);
+      for (const m of rel.children.filter((c) => c.name === 'member'))
+        expect(ways.has(m.attributes['ref'])).toBe(true);
   });
 
   it('shares the nodes of a common wall and closes every way', () => {
@@ -74,8 +94,14 @@ describe('toOsmXml', () => {
     expect(tagsOf(first as XmlElement)).toEqual({ building: 'yes', source: 'fAIr test' });
     expect(tagsOf(second as XmlElement)).toEqual({ building: 'yes', source: 'A&B "x" <y>' });
     const [relation] = byName(root, 'relation');
-    expect(tagsOf(relation as XmlElement)).toEqual({ type: 'multipolygon', building: 'yes', source: 'fAIr test' });
-    expect((relation as XmlElement).children.filter((c) => c.name === 'member').map((m) => m.attributes['role'])).toEqual(['outer', 'inner']);
+    expect(tagsOf(relation as XmlElement)).toEqual({
+      type: 'multipolygon',
+      building: 'yes',
+      source: 'fAIr test',
+    });
+    expect(
+      (relation as XmlElement).children.filter((c) => c.name === 'member').map((m) => m.attributes['role']),
+    ).toEqual(['outer', 'inner']);
   });
 
   it('writes one tagged node per building inside it with points', () => {

@@ -15,6 +15,7 @@ import type { BBox, Polygonal, Tile } from '../geo/index.ts';
 import type { ImagerySource } from '../imagery/index.ts';
 import { assertAoiArea, bboxToPolygon } from '../labels/index.ts';
 import { AppError, invalid } from '../shared/index.ts';
+import { createAreaFilter } from './area-filter.ts';
 
 /** The resolved area of a prediction. */
 export type PredictArea = {
@@ -29,7 +30,15 @@ export type PredictArea = {
 };
 
 /** Limits of {@link resolvePredictArea}. */
-export type AreaLimits = { maxAreaKm2: number; maxTiles: number };
+export type AreaLimits = {
+  maxAreaKm2: number;
+  maxTiles: number;
+  /**
+   * Tiles next to the area that come within this many metres of it are read too, so buildings crossing the area's
+   * edge come out whole; default 0.
+   */
+  edgeMarginM?: number;
+};
 
 /**
  * Resolves the area of a prediction.
@@ -72,7 +81,7 @@ export function resolvePredictArea(
   const estimate = Math.round(areaKm2 / (tileKm * tileKm));
   // Refuse before listing a million tiles; the exact count is checked below.
   if (estimate > 2 * limits.maxTiles) checkCount(new Array<Tile>(estimate), limits.maxTiles, z, true);
-  let tiles = tilesCoveringGeometry(aoi, z);
+  let tiles = withEdgeTiles(tilesCoveringGeometry(aoi, z), aoi, limits.edgeMarginM ?? 0);
   checkCount(tiles, limits.maxTiles, z);
   if (atZoom !== undefined) {
     const have = new Set(atZoom.map(tileKey));
@@ -80,6 +89,33 @@ export function resolvePredictArea(
   }
   if (tiles.length === 0) invalid(`imagery ${source.label} has no tiles at zoom ${z} in the area`);
   return { zoom: z, tiles, aoi, areaKm2 };
+}
+
+/** Adds the neighbours of covering tiles that the area comes within `marginM` metres of. */
+function withEdgeTiles(cover: Tile[], aoi: Polygonal, marginM: number): Tile[] {
+  if (!(marginM > 0)) return cover;
+  const meets = createAreaFilter(aoi);
+  const have = new Set(cover.map(tileKey));
+  const extra: Tile[] = [];
+  for (const t of cover)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const span = 2 ** t.z;
+        const n = { x: (((t.x + dx) % span) + span) % span, y: t.y + dy, z: t.z };
+        if (n.y < 0 || n.y >= span || have.has(tileKey(n))) continue;
+        have.add(tileKey(n));
+        const [w, s, e, north] = tileBounds(n);
+        const dLat = marginM / 111_320;
+        const dLon = dLat / Math.max(0.01, Math.cos((((s + north) / 2) * Math.PI) / 180));
+        const grown: [number, number, number, number] = [
+          Math.max(-180, w - dLon),
+          Math.max(-90, s - dLat),
+          Math.min(180, e + dLon),
+          Math.min(90, north + dLat),
+        ];
+        if (meets(bboxToPolygon(grown))) extra.push(n);
+      }
+  return sortTiles([...cover, ...extra]);
 }
 
 function isBBox(area: Polygonal | BBox): area is BBox {

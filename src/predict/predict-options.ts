@@ -57,6 +57,11 @@ export type PredictOptions = {
   modelId?: string;
   /** `model_version` property, default none. */
   modelVersion?: string;
+  /**
+   * Tiles next to the area that come within this many metres of it are read too, so buildings crossing the area's
+   * edge come out whole (they are kept when they meet the area), default 30; 0 reads only the tiles covering it.
+   */
+  edgeMarginM?: number;
   /** Largest area accepted, km², default 100 (config `maxAoiKm2`). */
   maxAreaKm2?: number;
   /** Most tiles accepted, default 100 000. */
@@ -85,6 +90,7 @@ export type ResolvedSettings = {
   batchSize: number;
   concurrency: number;
   source: string;
+  edgeMarginM: number;
   maxAreaKm2: number;
   maxTiles: number;
   maxStripeWidthPx: number;
@@ -116,6 +122,7 @@ export function resolveSettings(options: PredictOptions): ResolvedSettings {
     batchSize: options.batchSize ?? 8,
     concurrency: options.concurrency ?? 8,
     source: options.source ?? 'fAIr',
+    edgeMarginM: options.edgeMarginM ?? 30,
     maxAreaKm2: options.maxAreaKm2 ?? 100,
     maxTiles: options.maxTiles ?? DEFAULT_MAX_PREDICT_TILES,
     maxStripeWidthPx: options.maxStripeWidthPx ?? 16384,
@@ -148,6 +155,10 @@ export function resolveSettings(options: PredictOptions): ResolvedSettings {
   check(
     Number.isInteger(s.concurrency) && s.concurrency >= 1 && s.concurrency <= 64,
     `concurrency ${s.concurrency} must be an integer 1..64`,
+  );
+  check(
+    Number.isFinite(s.edgeMarginM) && s.edgeMarginM >= 0 && s.edgeMarginM <= 1000,
+    `edge margin ${s.edgeMarginM} m must be a number 0..1000`,
   );
   check(s.maxAreaKm2 > 0, `maximum area ${s.maxAreaKm2} km² must be positive`);
   check(

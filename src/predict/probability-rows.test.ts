@@ -15,7 +15,16 @@ function stitch(
 ): { building: number[]; classes: number[]; rows: number } {
   const ys = windowOrigins(height, size, overlap);
   const xs = windowOrigins(width, size, overlap);
-  const rows = new ProbabilityRows({ x0: 0, x1: width, cropX0: crop[0], cropX1: crop[1], height, channels, inputSize: size, overlap });
+  const rows = new ProbabilityRows({
+    x0: 0,
+    x1: width,
+    cropX0: crop[0],
+    cropX1: crop[1],
+    height,
+    channels,
+    inputSize: size,
+    overlap,
+  });
   const building: number[] = [];
   const classes: number[] = [];
   let total = 0;
@@ -24,7 +33,8 @@ function stitch(
     xs.forEach((wx, slot) => {
       for (let c = 0; c < channels; c++)
         for (let r = 0; r < size; r++)
-          for (let i = 0; i < size; i++) output[((slot * channels + c) * size + r) * size + i] = field(wx + i, wy + r, c);
+          for (let i = 0; i < size; i++)
+            output[((slot * channels + c) * size + r) * size + i] = field(wx + i, wy + r, c);
       rows.add(output, slot, wx, wy);
     });
     const done = rows.take(ys[j + 1] ?? height);
@@ -50,7 +60,16 @@ describe('ProbabilityRows', () => {
     // Each window outputs its own origin/100: at a pixel near a window's left edge the neighbour to the left wins.
     const width = 20;
     const xs = windowOrigins(width, 12, 4);
-    const rows = new ProbabilityRows({ x0: 0, x1: width, cropX0: 0, cropX1: width, height: 12, channels: 1, inputSize: 12, overlap: 4 });
+    const rows = new ProbabilityRows({
+      x0: 0,
+      x1: width,
+      cropX0: 0,
+      cropX1: width,
+      height: 12,
+      channels: 1,
+      inputSize: 12,
+      overlap: 4,
+    });
     for (const wx of xs) rows.add(new Float32Array(12 * 12).fill(wx / 100), 0, wx, 0);
     const row = rows.take(12).building.subarray(0, width);
     expect(xs).toEqual([0, 8]);
@@ -61,7 +80,8 @@ describe('ProbabilityRows', () => {
   });
 
   it('turns several classes into 1 − P(background) and the best foreground class', () => {
-    const field = (x: number, _y: number, c: number): number => (c === 0 ? 0.2 : c === 1 + (x % 3) ? 0.5 : 0.15);
+    const field = (x: number, _y: number, c: number): number =>
+      c === 0 ? 0.2 : c === 1 + (x % 3) ? 0.5 : 0.15;
     const { building, classes } = stitch(16, 8, 8, 2, 4, field);
     expect(building[0]).toBeCloseTo(0.8, 5);
     expect(classes.slice(0, 6)).toEqual([1, 2, 3, 1, 2, 3]);
@@ -74,7 +94,16 @@ describe('ProbabilityRows', () => {
   });
 
   it('refuses windows that do not start at the first open row', () => {
-    const rows = new ProbabilityRows({ x0: 0, x1: 8, cropX0: 0, cropX1: 8, height: 16, channels: 1, inputSize: 8, overlap: 0 });
+    const rows = new ProbabilityRows({
+      x0: 0,
+      x1: 8,
+      cropX0: 0,
+      cropX1: 8,
+      height: 16,
+      channels: 1,
+      inputSize: 8,
+      overlap: 0,
+    });
     expect(() => rows.add(new Float32Array(64), 0, 0, 8)).toThrow(/window row 8 is not the first open row 0/);
     expect(() => rows.take(9)).toThrow(/rows up to 9 cannot be taken/);
   });

@@ -43,6 +43,8 @@ describe('blendRamp', () => {
   it('is flat without overlap and ramps linearly over the overlap', () => {
     expect([...blendRamp(4, 0)]).toEqual([1, 1, 1, 1]);
     const ramp = blendRamp(10, 3);
-    expect([...ramp].map((v) => Math.round(v * 100) / 100)).toEqual([0.25, 0.5, 0.75, 1, 1, 1, 1, 0.75, 0.5, 0.25]);
+    expect([...ramp].map((v) => Math.round(v * 100) / 100)).toEqual([
+      0.25, 0.5, 0.75, 1, 1, 1, 1, 0.75, 0.5, 0.25,
+    ]);
   });
 });

@@ -13,7 +13,12 @@ import { encodePng } from '../../../src/imagery/index.ts';
 export type PixelRect = [number, number, number, number];
 
 /** A running rectangle server. */
-export type RectTileServer = { url: string; template: string; requests: () => number; close: () => Promise<void> };
+export type RectTileServer = {
+  url: string;
+  template: string;
+  requests: () => number;
+  close: () => Promise<void>;
+};
 
 /**
  * Starts the server.
@@ -42,7 +47,9 @@ export async function startRectTileServer(
           const i = ((y - tile.y * T) * T + (x - tile.x * T)) * 3;
           data.set([255, 0, 0], i);
         }
-    void encodePng({ width: T, height: T, data }).then((png) => res.writeHead(200, { 'content-type': 'image/png' }).end(png));
+    void encodePng({ width: T, height: T, data }).then((png) =>
+      res.writeHead(200, { 'content-type': 'image/png' }).end(png),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
