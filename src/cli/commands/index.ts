@@ -6,6 +6,7 @@ import { registerDatasetCommands } from './dataset.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerLabelsCommands } from './labels.ts';
 import { registerModelCommands } from './model.ts';
+import { registerPredictCommands } from './predict.ts';
 import { registerPredictChipsCommands } from './predict-chips.ts';
 import { registerTilesCommands } from './tiles.ts';
 import { registerTrainCommands } from './train.ts';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command, config: Config): void {
   registerDemoCommands(program, config);
   registerLabelsCommands(program, config);
   registerModelCommands(program, config);
+  registerPredictCommands(program, config);
   registerPredictChipsCommands(program, config);
   registerTilesCommands(program, config);
   registerTrainCommands(program, config);

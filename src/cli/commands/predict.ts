@@ -55,20 +55,45 @@ export function registerPredictCommands(program: Command, config: Config): void 
     .command('predict')
     .description('predict building polygons over an area: GeoJSON or OSM XML for JOSM')
     .requiredOption('--model <path>', 'model.onnx, a model folder (model.onnx + model.json) or a model.json')
-    .requiredOption('--imagery <source>', 'XYZ/TMS URL template, TileJSON URL, folder of OAM-{x}-{y}-{z} chips or GeoTIFF')
+    .requiredOption(
+      '--imagery <source>',
+      'XYZ/TMS URL template, TileJSON URL, folder of OAM-{x}-{y}-{z} chips or GeoTIFF',
+    )
     .option('--bbox <w,s,e,n>', 'area as a bbox in degrees (default with a chip folder: every chip)')
     .option('--aoi <geojson>', 'area as a GeoJSON Polygon/MultiPolygon file')
     .option('--zoom <z>', 'tile zoom (default: the chips’ zoom, else 19)', integerIn('zoom', 0, 30))
     .requiredOption('--out <file>', 'output file (.geojson or .osm)')
-    .option('--confidence <p>', 'building probability threshold 0..1 (default: the model card, usually 0.5)', numberIn('confidence', 0.01, 1))
+    .option(
+      '--confidence <p>',
+      'building probability threshold 0..1 (default: the model card, usually 0.5)',
+      numberIn('confidence', 0.01, 1),
+    )
     .option('--tolerance <m>', 'simplification tolerance, metres', numberIn('tolerance', 0, 100), 0.3)
     .option('--area <m2>', 'drop buildings smaller than this, m²', numberIn('area', 0, 1e6), 3)
     .option('--orthogonalize', 'square near-rectangular outlines')
-    .option('--ortho-max-angle <deg>', 'largest corner deviation squared, degrees', numberIn('ortho max angle', 0, 44.9), 15)
-    .option('--overlap <px>', 'overlap of model windows, blended to remove seams (default 32)', integerIn('overlap', 0, 4096))
-    .option('--edge-margin <m>', 'also read tiles this close to the area so edge buildings come out whole', numberIn('edge margin', 0, 1000), 30)
+    .option(
+      '--ortho-max-angle <deg>',
+      'largest corner deviation squared, degrees',
+      numberIn('ortho max angle', 0, 44.9),
+      15,
+    )
+    .option(
+      '--overlap <px>',
+      'overlap of model windows, blended to remove seams (default 32)',
+      integerIn('overlap', 0, 4096),
+    )
+    .option(
+      '--edge-margin <m>',
+      'also read tiles this close to the area so edge buildings come out whole',
+      numberIn('edge margin', 0, 1000),
+      30,
+    )
     .option('--conflate <geojson>', 'existing buildings (e.g. from OSM): predictions they cover are dropped')
-    .option('--conflate-threshold <r>', 'covered share of a prediction that drops it (default 0.3)', numberIn('conflate threshold', 0.01, 1))
+    .option(
+      '--conflate-threshold <r>',
+      'covered share of a prediction that drops it (default 0.3)',
+      numberIn('conflate threshold', 0.01, 1),
+    )
     .option('--format <kind>', 'geojson or osm (default: from the --out extension)', parseFormat)
     .option('--points', 'one point per building (its pole of inaccessibility) instead of outlines')
     .option('--preview <png>', 'also write a PNG of the imagery with the buildings drawn')
@@ -95,13 +120,17 @@ async function runPredict(flags: PredictFlags, config: Config): Promise<void> {
       : flags.bbox !== undefined
         ? labels.parseBBoxText(flags.bbox)
         : undefined;
-  const conflateWith = flags.conflate === undefined ? undefined : (await labels.readLabelFile(flags.conflate, { skipNonPolygonal: true })).labels;
+  const conflateWith =
+    flags.conflate === undefined
+      ? undefined
+      : (await labels.readLabelFile(flags.conflate, { skipNonPolygonal: true })).labels;
   const model = await (await import('../../ml/index.ts')).loadModel(flags.model);
   const imagery = await imageryModule.openImagerySource(flags.imagery, {
     allowPrivateNetwork: config.allowPrivateNetwork,
     cacheDir: config.tileCacheDir,
   });
-  const format = flags.format ?? (['.osm', '.xml'].includes(extname(flags.out).toLowerCase()) ? 'osm' : 'geojson');
+  const format =
+    flags.format ?? (['.osm', '.xml'].includes(extname(flags.out).toLowerCase()) ? 'osm' : 'geojson');
   const writer = await openWriter(predict, flags, format, model.card.name);
   let result: Awaited<ReturnType<typeof predict.predictBuildings>>;
   try {
@@ -135,12 +164,22 @@ async function runPredict(flags: PredictFlags, config: Config): Promise<void> {
   }
   await writer.close();
   if (flags.preview !== undefined && result.preview) await writeFile(flags.preview, result.preview);
-  process.stdout.write(flags.json ? `${JSON.stringify(result.summary, null, 2)}\n` : describe(result.summary, flags.out, format));
+  process.stdout.write(
+    flags.json ? `${JSON.stringify(result.summary, null, 2)}\n` : describe(result.summary, flags.out, format),
+  );
 }
 
-async function openWriter(predict: typeof PredictModule, flags: PredictFlags, format: Format, modelName: string): Promise<FeatureWriter> {
-  if (format === 'osm') return predict.createOsmXmlWriter(flags.out, { points: flags.points === true, source: flags.source });
-  return predict.createGeoJsonWriter(flags.out, { foreign: { fair: { model: modelName, imagery: flags.imagery } } });
+async function openWriter(
+  predict: typeof PredictModule,
+  flags: PredictFlags,
+  format: Format,
+  modelName: string,
+): Promise<FeatureWriter> {
+  if (format === 'osm')
+    return predict.createOsmXmlWriter(flags.out, { points: flags.points === true, source: flags.source });
+  return predict.createGeoJsonWriter(flags.out, {
+    foreign: { fair: { model: modelName, imagery: flags.imagery } },
+  });
 }
 
 function asPoint(predict: typeof PredictModule, feature: BuildingFeature): PredictModule.OutputFeature {
@@ -167,12 +206,14 @@ function describe(s: PredictSummary, out: string, format: Format): string {
 }
 
 function parseFormat(value: string): Format {
-  if (value !== 'geojson' && value !== 'osm') throw new InvalidArgumentError(`format ${JSON.stringify(value)} is not geojson or osm`);
+  if (value !== 'geojson' && value !== 'osm')
+    throw new InvalidArgumentError(`format ${JSON.stringify(value)} is not geojson or osm`);
   return value;
 }
 
 function parseBackend(value: string): InferenceBackend {
-  if (value !== 'node' && value !== 'web') throw new InvalidArgumentError(`backend ${JSON.stringify(value)} is not node or web`);
+  if (value !== 'node' && value !== 'web')
+    throw new InvalidArgumentError(`backend ${JSON.stringify(value)} is not node or web`);
   return value;
 }
 

@@ -1,0 +1,260 @@
+/**
+ * @module tests/predict/predict-cli.test — `fair predict` as the real command line: outputs for JOSM and the summary,
+ * and one-line errors with a non-zero exit for bad input.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tileBounds } from '../../src/geo/index.ts';
+import { parseXml } from '../../src/predict/test-support/parse-xml.ts';
+import { writeRedModel } from './support/red-model.ts';
+import { startRectTileServer } from './support/rect-tile-server.ts';
+import type { RectTileServer } from './support/rect-tile-server.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const banepaChips = path.resolve(root, '../shared/data/banepa/predict/oam');
+const Z = 18;
+const [X, Y] = [193_797, 110_122];
+
+type Run = { code: number; stdout: string; stderr: string };
+
+function fair(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'bin/fair.js'), 'predict', ...args],
+      {
+        cwd: root,
+        timeout: 60_000,
+        env: { ...process.env, FAIR_ALLOW_PRIVATE_NETWORK: '1', FAIR_TILE_CACHE_DIR: cacheDir, ...env },
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+/** The single error line of a failed run. */
+function errorLine(run: Run): string {
+  expect(run.code).not.toBe(0);
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !/^(tiles|\(run with)/.test(l));
+  expect(lines).toHaveLength(1);
+  return lines[0] as string;
+}
+
+let dir = '';
+let cacheDir = '';
+let model = '';
+let server: RectTileServer;
+let bbox = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'fair-predict-cli-'));
+  cacheDir = path.join(dir, 'cache');
+  model = await writeRedModel(path.join(dir, 'red'), 64);
+  // Two buildings across the edge of two z18 tiles.
+  server = await startRectTileServer(
+    [
+      [X * 256 + 200, Y * 256 + 30, X * 256 + 300, Y * 256 + 80],
+      [X * 256 + 40, Y * 256 + 150, X * 256 + 90, Y * 256 + 200],
+    ],
+    { zoom: Z },
+  );
+  const [w, s, , n] = tileBounds({ x: X, y: Y, z: Z });
+  const [, , e] = tileBounds({ x: X + 1, y: Y, z: Z });
+  bbox = [w + 1e-6, s + 1e-6, e - 1e-6, n - 1e-6].join(',');
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fair predict', () => {
+  it('writes OSM XML for JOSM, a preview, and prints the summary as JSON', async () => {
+    const out = path.join(dir, 'b.osm');
+    const preview = path.join(dir, 'b.png');
+    const run = await fair([
+      '--model',
+      model,
+      '--imagery',
+      server.template,
+      '--bbox',
+      bbox,
+      '--zoom',
+      '18',
+      '--out',
+      out,
+      '--preview',
+      preview,
+      '--json',
+    ]);
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ features: 2, dropped_small: 0, dropped_conflated: 0 });
+    expect(summary['tiles']).toBeGreaterThanOrEqual(2);
+    expect(typeof summary['seconds']).toBe('number');
+    const osm = parseXml(await readFile(out, 'utf8'));
+    expect(osm.children.filter((c) => c.name === 'way')).toHaveLength(2);
+    expect((await readFile(preview)).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('writes points as GeoJSON and drops buildings in --conflate', async () => {
+    const first = path.join(dir, 'all.geojson');
+    await fair([
+      '--model',
+      model,
+      '--imagery',
+      server.template,
+      '--bbox',
+      bbox,
+      '--zoom',
+      '18',
+      '--out',
+      first,
+    ]);
+    const all = JSON.parse(await readFile(first, 'utf8')) as { features: { geometry: { type: string } }[] };
+    expect(all.features.map((f) => f.geometry.type)).toEqual(['Polygon', 'Polygon']);
+    const existing = path.join(dir, 'existing.geojson');
+    await writeFile(existing, JSON.stringify({ ...all, features: all.features.slice(0, 1) }));
+    const out = path.join(dir, 'points.geojson');
+    const run = await fair([
+      '--model',
+      model,
+      '--imagery',
+      server.template,
+      '--bbox',
+      bbox,
+      '--zoom',
+      '18',
+      '--out',
+      out,
+      '--points',
+      '--conflate',
+      existing,
+      '--json',
+    ]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ features: 1, dropped_conflated: 1 });
+    const points = JSON.parse(await readFile(out, 'utf8')) as { features: { geometry: { type: string } }[] };
+    expect(points.features.map((f) => f.geometry.type)).toEqual(['Point']);
+  });
+
+  it('predicts every chip of a folder when no area is given', async () => {
+    const out = path.join(dir, 'banepa.geojson');
+    const run = await fair(['--model', model, '--imagery', banepaChips, '--out', out, '--overlap', '0', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ tiles: 16, zoom: 19, tile_size: 512 });
+  });
+
+  it('refuses an inverted bbox', async () => {
+    const [w, s, e, n] = bbox.split(',');
+    const line = errorLine(
+      await fair([
+        '--model',
+        model,
+        '--imagery',
+        server.template,
+        '--bbox',
+        [e, s, w, n].join(','),
+        '--out',
+        path.join(dir, 'x.geojson'),
+      ]),
+    );
+    expect(line).toMatch(/^fair: error: bbox .* is not \[west, south, east, north\] .* west < east/);
+  });
+
+  it('refuses an area over the limit', async () => {
+    const run = await fair(
+      [
+        '--model',
+        model,
+        '--imagery',
+        server.template,
+        '--bbox',
+        '85.4,27.5,85.6,27.7',
+        '--out',
+        path.join(dir, 'x.geojson'),
+      ],
+      { FAIR_MAX_AOI_KM2: '5' },
+    );
+    expect(errorLine(run)).toMatch(/^fair: error: AOI area \d+(\.\d)? km² is over the limit of 5 km²$/);
+  });
+
+  it('refuses a zoom outside 0..30 and outside the imagery', async () => {
+    const usage = await fair([
+      '--model',
+      model,
+      '--imagery',
+      server.template,
+      '--bbox',
+      bbox,
+      '--zoom',
+      '31',
+      '--out',
+      path.join(dir, 'x.geojson'),
+    ]);
+    expect(usage.code).not.toBe(0);
+    expect(usage.stderr).toMatch(/zoom "31" is not an integer 0..30/);
+    const line = errorLine(
+      await fair([
+        '--model',
+        model,
+        '--imagery',
+        banepaChips,
+        '--zoom',
+        '18',
+        '--out',
+        path.join(dir, 'x.geojson'),
+      ]),
+    );
+    expect(line).toMatch(/^fair: error: zoom 18 is outside the zooms 19..19 of imagery /);
+  });
+
+  it('refuses a model file that is not ONNX', async () => {
+    const fake = path.join(dir, 'fake.onnx');
+    await writeFile(fake, 'hello, I am not a model\n');
+    const line = errorLine(
+      await fair([
+        '--model',
+        fake,
+        '--imagery',
+        server.template,
+        '--bbox',
+        bbox,
+        '--out',
+        path.join(dir, 'x.geojson'),
+      ]),
+    );
+    expect(line).toContain(`fair: error: ${fake} is not an ONNX model`);
+  });
+
+  it('refuses imagery that answers 404 for every tile, writing no output', async () => {
+    const out = path.join(dir, 'none.geojson');
+    const line = errorLine(
+      await fair([
+        '--model',
+        model,
+        '--imagery',
+        `${server.url}/nothing/{z}/{x}/{y}.png`,
+        '--bbox',
+        bbox,
+        '--zoom',
+        '18',
+        '--out',
+        out,
+      ]),
+    );
+    expect(line).toMatch(/^fair: error: imagery .* has none of the \d+ tiles of the area at zoom 18/);
+    await expect(readFile(out)).rejects.toThrow(/ENOENT/);
+  });
+});
