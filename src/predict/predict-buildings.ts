@@ -27,6 +27,7 @@ import { runStripe } from './stripe-runner.ts';
 import type { StripeContext } from './stripe-runner.ts';
 import { TilePrefetcher, tileFailure } from './tile-prefetcher.ts';
 import { inputScaling } from './window-input.ts';
+import { createWorkerSession } from './worker-session.ts';
 
 /** The summary of a prediction run (snake_case: it is printed by `fair predict --json` and stored by workflows). */
 export type PredictSummary = EmitCounts & {
@@ -86,12 +87,17 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
     typeof options.model === 'string' ? await loadModel(options.model) : options.model;
   const area = resolvePredictArea(imagery, options.area, options.zoom, settings);
   const tileSize = await probeTileSize(imagery, area.tiles, signal);
-  const session = await createInferenceSession(model.bytes, {
-    backend: options.backend ?? 'node',
-    name: model.onnxPath,
-    inputSize: model.card.inputSize,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-  });
+  const backend = options.backend ?? 'node';
+  const threads = options.threads === undefined ? {} : { threads: options.threads };
+  const session =
+    backend === 'node' && options.inferenceWorker !== false
+      ? await createWorkerSession(model, threads)
+      : await createInferenceSession(model.bytes, {
+          backend,
+          name: model.onnxPath,
+          inputSize: model.card.inputSize,
+          ...threads,
+        });
   try {
     if (session.channels !== 3)
       invalid(`${model.onnxPath} takes ${session.channels} input channels; imagery is RGB`);
@@ -146,7 +152,6 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
       scaling: inputScaling(callerNormalization(model.card)),
       confidence,
       batchSize: settings.batchSize,
-      batch: new Float32Array(settings.batchSize * 3 * S * S),
       prefetcher,
       emitter,
       clock,

@@ -49,6 +49,11 @@ export type PredictOptions = {
   threads?: number;
   /** onnxruntime backend, default `node`. */
   backend?: InferenceBackend;
+  /**
+   * Run the `node` backend in a worker thread, default true: onnxruntime-node holds the calling thread for a whole
+   * batch, so in-process inference serialises fetching, stitching, polygonizing and writing behind it.
+   */
+  inferenceWorker?: boolean;
   /** Tile reads in flight, default 8. */
   concurrency?: number;
   /** `source` property (OSM tag) of every building, default `fAIr`. */

@@ -49,6 +49,10 @@ export class ProbabilityRows {
   readonly #sums: Float32Array;
   readonly #weights: Float32Array;
   readonly #ramp: Float32Array;
+  /** Weights of one window row, reused. */
+  readonly #rowWeight: Float32Array;
+  /** Best foreground score of one output row, reused. */
+  readonly #rowBest: Float32Array;
   #top = 0;
 
   /**
@@ -66,6 +70,8 @@ export class ProbabilityRows {
     this.#sums = new Float32Array(channels * inputSize * this.#width);
     this.#weights = new Float32Array(inputSize * this.#width);
     this.#ramp = blendRamp(inputSize, layout.overlap);
+    this.#rowWeight = new Float32Array(inputSize);
+    this.#rowBest = new Float32Array(cropX1 - cropX0);
   }
 
   /** First row not yet taken. */
@@ -86,23 +92,23 @@ export class ProbabilityRows {
     if (wy !== this.#top) invalid(`window row ${wy} is not the first open row ${this.#top}`);
     const plane = S * S;
     const W = this.#width;
-    const rowsHeld = S;
     const i0 = Math.max(0, x0 - wx);
     const i1 = Math.min(S, x0 + W - wx);
     const j1 = Math.min(S, height - wy);
     const ramp = this.#ramp;
+    const weights = this.#weights;
+    const sums = this.#sums;
+    const rowWeight = this.#rowWeight;
+    const base = slot * channels * plane;
     for (let j = 0; j < j1; j++) {
       const wyj = ramp[j] as number;
-      const rowBase = j * W + (wx - x0);
-      for (let i = i0; i < i1; i++) {
-        const w = wyj * (ramp[i] as number);
-        const at = rowBase + i;
-        this.#weights[at] = (this.#weights[at] as number) + w;
-        const src = slot * channels * plane + j * S + i;
-        for (let c = 0; c < channels; c++) {
-          const k = c * rowsHeld * W + at;
-          this.#sums[k] = (this.#sums[k] as number) + w * (output[src + c * plane] as number);
-        }
+      for (let i = i0; i < i1; i++) rowWeight[i] = wyj * (ramp[i] as number);
+      const at = j * W + (wx - x0);
+      for (let i = i0; i < i1; i++) weights[at + i] = (weights[at + i] as number) + (rowWeight[i] as number);
+      for (let c = 0; c < channels; c++) {
+        const dst = c * S * W + at;
+        const src = base + c * plane + j * S;
+        for (let i = i0; i < i1; i++) sums[dst + i] = (sums[dst + i] as number) + (rowWeight[i] as number) * (output[src + i] as number);
       }
     }
   }
@@ -125,25 +131,37 @@ export class ProbabilityRows {
     const building = new Float32Array(rows * width);
     const foregroundClass = channels > 1 ? new Uint8Array(rows * width) : undefined;
     const channelStride = S * W;
-    for (let r = 0; r < rows; r++)
-      for (let i = 0; i < width; i++) {
-        const at = r * W + (cropX0 - x0) + i;
-        const weight = this.#weights[at] as number;
-        if (weight <= 0) continue;
-        const out = r * width + i;
-        if (foregroundClass === undefined) {
-          building[out] = (this.#sums[at] as number) / weight;
-          continue;
+    const weights = this.#weights;
+    const sums = this.#sums;
+    for (let r = 0; r < rows; r++) {
+      const rowAt = r * W + (cropX0 - x0);
+      const outAt = r * width;
+      if (foregroundClass === undefined) {
+        for (let i = 0; i < width; i++) {
+          const weight = weights[rowAt + i] as number;
+          if (weight > 0) building[outAt + i] = (sums[rowAt + i] as number) / weight;
         }
-        building[out] = 1 - (this.#sums[at] as number) / weight;
-        let best = 1;
-        let bestValue = this.#sums[channelStride + at] as number;
-        for (let c = 2; c < channels; c++) {
-          const v = this.#sums[c * channelStride + at] as number;
-          if (v > bestValue) [best, bestValue] = [c, v];
-        }
-        foregroundClass[out] = best;
+        continue;
       }
+      for (let i = 0; i < width; i++) {
+        const weight = weights[rowAt + i] as number;
+        if (weight > 0) building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
+        foregroundClass[outAt + i] = 1;
+      }
+      // The most probable foreground class, channel by channel over the row (ties to the lower class).
+      const best = this.#rowBest;
+      best.set(sums.subarray(channelStride + rowAt, channelStride + rowAt + width));
+      for (let c = 2; c < channels; c++) {
+        const at = c * channelStride + rowAt;
+        for (let i = 0; i < width; i++) {
+          const v = sums[at + i] as number;
+          if (v > (best[i] as number)) {
+            best[i] = v;
+            foregroundClass[outAt + i] = c;
+          }
+        }
+      }
+    }
     this.#shift(rows);
     this.#top = until;
     return { y0: top, rows, width, building, ...(foregroundClass ? { foregroundClass } : {}) };

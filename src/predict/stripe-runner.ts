@@ -12,6 +12,7 @@ import type { GridPlan, Stripe } from './grid-plan.ts';
 import { InstanceScanner } from './instance-scanner.ts';
 import type { PreviewCanvas } from './preview.ts';
 import { ProbabilityRows } from './probability-rows.ts';
+import type { FinishedRows } from './probability-rows.ts';
 import type { StageClock } from './stage-clock.ts';
 import { tileFailure } from './tile-prefetcher.ts';
 import type { TilePrefetcher } from './tile-prefetcher.ts';
@@ -26,8 +27,6 @@ export type StripeContext = {
   /** Building probability threshold. */
   confidence: number;
   batchSize: number;
-  /** Reused input buffer, `batchSize × 3 × S × S`. */
-  batch: Float32Array;
   prefetcher: TilePrefetcher;
   emitter: BuildingEmitter;
   clock: StageClock;
@@ -72,23 +71,30 @@ export async function runStripe(ctx: StripeContext, stripe: Stripe): Promise<voi
     multiclass: ctx.session.classes > 1,
   });
   const tiles: TileRows = new Map();
+  const scan = async (finished: FinishedRows): Promise<void> => {
+    const found = clock.time('polygonize', () => scanner.push(finished));
+    ctx.counts.maxRowsHeld = Math.max(ctx.counts.maxRowsHeld, scanner.rowsHeld);
+    await ctx.emitter.emit(found);
+  };
   let loadedTo = 0;
   let releasedTo = 0;
+  let finished: FinishedRows | undefined;
   for (let j = 0; j < plan.windowYs.length; j++) {
     const wy = plan.windowYs[j] as number;
     const needTo = Math.min(plan.tilesHigh, Math.ceil((wy + S) / T));
     await loadTileRows(ctx, tiles, cols, core, Math.max(loadedTo, Math.floor(wy / T)), needTo);
     loadedTo = Math.max(loadedTo, needTo);
-    await inferWindowRow(ctx, rows, stripe.windowXs, wy, tiles);
-    const until = plan.windowYs[j + 1] ?? plan.height;
-    const finished = clock.time('stitch', () => rows.take(until));
-    const found = clock.time('polygonize', () => scanner.push(finished));
-    ctx.counts.maxRowsHeld = Math.max(ctx.counts.maxRowsHeld, scanner.rowsHeld);
-    await ctx.emitter.emit(found);
-    const releaseTo = j + 1 < plan.windowYs.length ? Math.floor(until / T) : plan.tilesHigh;
+    // The rows finished by the previous row of windows are scanned once this row's first batch is running.
+    const previous = finished;
+    await inferWindowRow(ctx, rows, stripe.windowXs, wy, tiles, previous && (() => scan(previous)));
+    finished = clock.time('stitch', () => rows.take(plan.windowYs[j + 1] ?? plan.height));
+    // Tile rows wholly above the next row of windows are no longer needed.
+    const releaseTo =
+      j + 1 < plan.windowYs.length ? Math.floor((finished.y0 + finished.rows) / T) : plan.tilesHigh;
     releaseTileRows(ctx, tiles, cols, core, releasedTo, releaseTo);
     releasedTo = Math.max(releasedTo, releaseTo);
   }
+  if (finished) await scan(finished);
 }
 
 async function loadTileRows(
@@ -141,30 +147,59 @@ function releaseTileRows(
   if (done > 0) ctx.progress.tick(done, `${ctx.emitter.counts.features} buildings`);
 }
 
+/** Batches in flight: one running in the worker, one waiting, so the worker never idles between batches. */
+const BATCHES_IN_FLIGHT = 2;
+
+/**
+ * Runs the windows of one row in batches, stitching each output as it arrives; `whileRunning` (the scan of the rows
+ * finished before) runs once the first batch is submitted, overlapping the model.
+ */
 async function inferWindowRow(
   ctx: StripeContext,
   rows: ProbabilityRows,
   windowXs: readonly number[],
   wy: number,
   tiles: TileRows,
+  whileRunning: (() => Promise<void>) | undefined,
 ): Promise<void> {
-  const { plan, batch, batchSize, session, clock } = ctx;
+  const { plan, batchSize, session, clock } = ctx;
   const S = plan.inputSize;
   const tileAt = (col: number, row: number): RasterRGB | undefined => tiles.get(row * plan.tilesWide + col);
-  for (let k = 0; k < windowXs.length; k += batchSize) {
-    throwIfAborted(ctx.signal);
-    const slots: number[] = [];
-    clock.time('prepare', () => {
-      for (const x of windowXs.slice(k, k + batchSize))
-        if (fillWindow(batch, slots.length, plan, x, wy, tileAt, ctx.scaling)) slots.push(x);
-        else ctx.counts.skipped++;
-    });
-    if (slots.length === 0) continue;
-    const n = slots.length;
-    const input = n === batchSize ? batch : batch.subarray(0, n * 3 * S * S);
-    const output = await clock.timeAsync('infer', () => session.run(input, n));
-    ctx.counts.windows += n;
-    clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, wy)));
+  const inFlight: Promise<void>[] = [];
+  let pendingScan = whileRunning;
+  try {
+    for (let k = 0; k < windowXs.length; k += batchSize) {
+      throwIfAborted(ctx.signal);
+      const chunk = windowXs.slice(k, k + batchSize);
+      const batch = new Float32Array(chunk.length * 3 * S * S);
+      const slots: number[] = [];
+      clock.time('prepare', () => {
+        for (const x of chunk)
+          if (fillWindow(batch, slots.length, plan, x, wy, tileAt, ctx.scaling)) slots.push(x);
+          else ctx.counts.skipped++;
+      });
+      if (slots.length > 0) {
+        const n = slots.length;
+        ctx.counts.windows += n;
+        const run = session
+          .run(n === chunk.length ? batch : batch.slice(0, n * 3 * S * S), n)
+          .then((output) =>
+            clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, wy))),
+          );
+        run.catch(() => undefined);
+        inFlight.push(run);
+      }
+      if (pendingScan) {
+        await pendingScan();
+        pendingScan = undefined;
+      }
+      while (inFlight.length >= BATCHES_IN_FLIGHT)
+        await clock.timeAsync('infer', () => inFlight.shift() as Promise<void>);
+    }
+    if (pendingScan) await pendingScan();
+    await clock.timeAsync('infer', () => Promise.all(inFlight.splice(0)));
+  } finally {
+    await Promise.allSettled(inFlight);
   }
 }
 

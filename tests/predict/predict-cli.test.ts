@@ -54,6 +54,7 @@ function errorLine(run: Run): string {
 let dir = '';
 let cacheDir = '';
 let model = '';
+let model256 = '';
 let server: RectTileServer;
 let bbox = '';
 
@@ -61,6 +62,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'fair-predict-cli-'));
   cacheDir = path.join(dir, 'cache');
   model = await writeRedModel(path.join(dir, 'red'), 64);
+  model256 = await writeRedModel(path.join(dir, 'red256'), 256);
   // Two buildings across the edge of two z18 tiles.
   server = await startRectTileServer(
     [
@@ -151,7 +153,17 @@ describe('fair predict', () => {
 
   it('predicts every chip of a folder when no area is given', async () => {
     const out = path.join(dir, 'banepa.geojson');
-    const run = await fair(['--model', model, '--imagery', banepaChips, '--out', out, '--overlap', '0', '--json']);
+    const run = await fair([
+      '--model',
+      model,
+      '--imagery',
+      banepaChips,
+      '--out',
+      out,
+      '--overlap',
+      '0',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ tiles: 16, zoom: 19, tile_size: 512 });
   });

@@ -35,6 +35,33 @@ describe('createSegmentationEvaluator', () => {
     expect(evaluator.result().object_f1).toBe(1);
   });
 
+  it('does not count predicted specks under minPredictedPixels, but keeps every reference object', () => {
+    const speckled = picture([
+      '1.........',
+      '.1111.....',
+      '.1111...1.',
+      '.1111.....',
+      '.1111.....',
+      '..........',
+    ]);
+    const truth = picture([
+      '..........',
+      '.1111.....',
+      '.1111.....',
+      '.1111.....',
+      '.1111.....',
+      '.........1',
+    ]);
+    const strict = createSegmentationEvaluator({ size, minPredictedPixels: 2 });
+    strict.add(speckled.mask, truth.mask);
+    expect([strict.result().object_tp, strict.result().object_fp, strict.result().object_fn]).toEqual([
+      1, 0, 1,
+    ]);
+    const all = createSegmentationEvaluator({ size });
+    all.add(speckled.mask, truth.mask);
+    expect(all.result().object_fp).toBe(2);
+  });
+
   it('derives reference instances from the reference map when none are given and sums over chips', () => {
     const evaluator = createSegmentationEvaluator({ size, mode: 'multiclass' });
     evaluator.add(touching.mask, touching.mask);

@@ -55,6 +55,11 @@ export type SegmentationEvaluatorOptions = {
   iouThreshold?: number;
   /** Options of the multi-class polygonisation (mode `'multiclass'`), defaults as there. */
   multiclass?: MulticlassInstanceOptions;
+  /**
+   * Predicted objects smaller than this many pixels are not counted, as the prediction pipeline drops buildings under
+   * its area threshold (`--area`) before a mapper sees them; reference objects always count. Default 0 (all count).
+   */
+  minPredictedPixels?: number;
 };
 
 /** Accumulates pixel and object counts over chips; scores are micro-averages of the totals. */
@@ -109,11 +114,11 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
         invalid(
           `reference instances are ${truthInstances.width}x${truthInstances.height}, expected ${width}x${height}`,
         );
-      const predicted = polygonsOf(toInstances(pred), fourConnected);
+      const predicted = polygonsOf(toInstances(pred), fourConnected, options.minPredictedPixels ?? 0);
       const reference =
         truthInstances === undefined
-          ? polygonsOf(toInstances(truth), fourConnected)
-          : polygonsOf(truthInstances, false);
+          ? polygonsOf(toInstances(truth), fourConnected, 0)
+          : polygonsOf(truthInstances, false, 0);
       const overlaps = pixelPolygonOverlaps(predicted, reference, width, height);
       const match = matchInstances(overlaps, predicted.length, reference.length, options.iouThreshold);
       objects.tp += match.tp;
@@ -140,8 +145,8 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
 }
 
 /** Polygons of instances; `connected` skips the split into 4-connected pieces when each label is known to be one. */
-function polygonsOf(instances: LabelImage, connected: boolean): PixelPolygon[] {
-  return tracePolygons(instances.labels, instances.width, instances.height, { connected }).map(
-    (traced) => traced.polygon,
-  );
+function polygonsOf(instances: LabelImage, connected: boolean, minPixels: number): PixelPolygon[] {
+  return tracePolygons(instances.labels, instances.width, instances.height, { connected })
+    .filter((traced) => traced.pixels >= minPixels)
+    .map((traced) => traced.polygon);
 }

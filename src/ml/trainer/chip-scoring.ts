@@ -2,7 +2,8 @@
  * @module ml/trainer/chip-scoring — from predicted probabilities to class maps and validation scores, for binary and
  * multi-class models against binary or multi-class reference masks (used by training validation and `fair evaluate`).
  */
-import type { MaskKind } from '../../datasets/index.ts';
+import type { DatasetManifest, MaskKind } from '../../datasets/index.ts';
+import { lonLatToMercator } from '../../geo/index.ts';
 import {
   MULTICLASS,
   createSegmentationEvaluator,
@@ -62,7 +63,28 @@ export type ChipScorerOptions = {
   truthKind: MaskKind;
   /** Building threshold of binary models, default 0.5. */
   threshold?: number;
+  /** Predicted objects under this many pixels are not counted (see {@link minBuildingPixels}), default 0. */
+  minPredictedPixels?: number;
 };
+
+/** Smallest building a prediction keeps by default, m²: the prediction pipeline's `--area` default. */
+export const MIN_BUILDING_AREA_M2 = 3;
+
+/**
+ * Pixels of the smallest building the prediction pipeline keeps (3 m² by default) at a dataset's resolution, so the
+ * object metric counts what a mapper would be shown, not specks of a few pixels.
+ * @param manifest - the dataset (its first chip's bounds and the chip size give the resolution)
+ * @param minAreaM2 - default {@link MIN_BUILDING_AREA_M2}
+ */
+export function minBuildingPixels(manifest: DatasetManifest, minAreaM2 = MIN_BUILDING_AREA_M2): number {
+  const chip = manifest.chips[0];
+  if (chip === undefined) return 0;
+  const [w, s, e, n] = chip.bounds;
+  const [x0] = lonLatToMercator(w, (s + n) / 2);
+  const [x1] = lonLatToMercator(e, (s + n) / 2);
+  const metresPerPixel = ((x1 - x0) * Math.cos((((s + n) / 2) * Math.PI) / 180)) / manifest.chipSize;
+  return Math.ceil(minAreaM2 / (metresPerPixel * metresPerPixel));
+}
 
 const isBuildingPart = (v: number): boolean => v === MULTICLASS.footprint || v === MULTICLASS.boundary;
 
@@ -82,6 +104,7 @@ export function createChipScorer(options: ChipScorerOptions): ChipScorer {
   const evaluator = createSegmentationEvaluator({
     size,
     mode: modelKind === 'binary' ? 'binary' : 'multiclass',
+    minPredictedPixels: options.minPredictedPixels ?? 0,
   });
   return {
     add(probabilities, truth) {

@@ -9,7 +9,7 @@ import type { Progress } from '../../shared/index.ts';
 import { callerNormalization, createInferenceSession, loadModel } from '../infer/index.ts';
 import type { SegmentationMetrics } from '../metrics/index.ts';
 import { evaluationInput } from './batches.ts';
-import { createChipScorer } from './chip-scoring.ts';
+import { createChipScorer, minBuildingPixels } from './chip-scoring.ts';
 import { chipMask, loadChipStore } from './chip-store.ts';
 import { splitDatasetChips } from './dataset-split.ts';
 import { reportedMetrics } from './history.ts';
@@ -90,6 +90,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     size: store.size,
     classes: card.classes,
     truthKind: manifest.maskKind,
+    minPredictedPixels: minBuildingPixels(manifest),
     threshold: card.threshold,
   });
   const normalization = callerNormalization(card);

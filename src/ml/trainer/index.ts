@@ -41,7 +41,7 @@ export { MAX_CLASS_WEIGHT, trainingTarget } from './training-target.ts';
 export type { TrainingTarget } from './training-target.ts';
 export { createTrainStepper } from './train-step.ts';
 export type { StepOutcome, TrainStepper, TrainStepperOptions } from './train-step.ts';
-export { createChipScorer, classMapOf } from './chip-scoring.ts';
+export { createChipScorer, classMapOf, minBuildingPixels, MIN_BUILDING_AREA_M2 } from './chip-scoring.ts';
 export type { ChipScorer, ChipScorerOptions } from './chip-scoring.ts';
 export { chipImage, chipMask, loadChipStore } from './chip-store.ts';
 export type { ChipStore } from './chip-store.ts';

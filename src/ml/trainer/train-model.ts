@@ -25,6 +25,7 @@ import {
   writeLastCheckpoint,
 } from './trainer-checkpoints.ts';
 import { createValidator } from './validation.ts';
+import { minBuildingPixels } from './chip-scoring.ts';
 import type { Validator } from './validation.ts';
 
 /** What a finished (or stopped) run returns. */
@@ -259,6 +260,7 @@ export async function trainModel(
     truthKind: config.maskKind,
     normalization: setup.normalization,
     batchSize: config.batchSize,
+    minPredictedPixels: minBuildingPixels(setup.manifest),
     ...threads,
   }).catch(async (error: unknown) => {
     await stepper.release();

@@ -45,6 +45,8 @@ export type ValidatorOptions = {
   threads?: number;
   /** Building threshold of binary models, default 0.5. */
   threshold?: number;
+  /** Predicted objects under this many pixels are not counted, default 0. */
+  minPredictedPixels?: number;
 };
 
 /**
@@ -69,6 +71,7 @@ export async function createValidator(options: ValidatorOptions): Promise<Valida
         size: store.size,
         classes,
         truthKind: options.truthKind,
+        minPredictedPixels: options.minPredictedPixels ?? 0,
         ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
       });
       const feeds = new Map<string, Float32Array>();
