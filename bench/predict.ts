@@ -174,12 +174,15 @@ async function run(
 }
 
 const bbox = bboxOf(areaKm2);
-const rawRate = await rawWindowsPerSecond(model, Number(args['raw-batches']));
+// Measured before and after the end-to-end runs (and averaged): the machine's load drifts between minutes.
+const rawBefore = await rawWindowsPerSecond(model, Number(args['raw-batches']));
+let rawRate = rawBefore;
 console.log(
-  `model ${model.card.name} (${model.card.architecture}, ${model.card.classes} classes, ${S} px), ${threads} threads, batch ${batchSize}`,
+  `model ${model.card.name} (${model.card.architecture}, ${model.card.classes} classes, ${S} px), ${threads} threads, ` +
+    `batch ${batchSize}, inference ${args['in-process'] ? 'in process' : 'in a worker thread'}`,
 );
 console.log(
-  `raw onnxruntime inference: ${rawRate.toFixed(2)} windows/s (${(1000 / rawRate).toFixed(1)} ms/window)`,
+  `raw onnxruntime inference (before): ${rawBefore.toFixed(2)} windows/s (${(1000 / rawBefore).toFixed(1)} ms/window)`,
 );
 const server = areaKm2 >= 2 ? await startChildServer() : await startStaticServer(bbox);
 console.log(
@@ -188,6 +191,11 @@ console.log(
 try {
   for (const overlap of args.overlaps.split(',').map(Number)) {
     const { summary: s, peakRssMb } = await run(server.template, server.url, bbox, overlap);
+    const rawAfter = await rawWindowsPerSecond(model, Number(args['raw-batches']));
+    rawRate = (rawRate + rawAfter) / 2;
+    console.log(
+      `\nraw onnxruntime inference (after): ${rawAfter.toFixed(2)} windows/s; compared with the mean ${rawRate.toFixed(2)}`,
+    );
     const chipsPerSecond = s.tiles / s.seconds;
     const windowsPerSecond = s.windows / s.seconds;
     const total = s.seconds * 1000;
@@ -195,7 +203,7 @@ try {
       (stage) => `${stage} ${((s.stage_ms[stage] / total) * 100).toFixed(1)}%`,
     ).join(', ');
     console.log(
-      `\noverlap ${overlap} px: ${s.tiles} tiles, ${s.windows} windows, ${s.features} buildings in ${s.seconds.toFixed(1)} s`,
+      `overlap ${overlap} px: ${s.tiles} tiles, ${s.windows} windows, ${s.features} buildings in ${s.seconds.toFixed(1)} s`,
     );
     console.log(
       `  end to end: ${chipsPerSecond.toFixed(2)} chips/s, ${windowsPerSecond.toFixed(2)} windows/s = ${((windowsPerSecond / rawRate) * 100).toFixed(0)} % of raw inference (target >= 80 %)`,

@@ -101,13 +101,18 @@ export class BuildingEmitter {
           return unmapped;
         })
       : kept;
-    await clock.timeAsync('write', async () => {
-      for (const feature of fresh) {
-        this.#parts.preview?.addFeature(feature);
-        if (this.#parts.onFeature) await this.#parts.onFeature(feature);
-        else this.features.push(feature);
-      }
-    });
+    // Writers return a promise only when their buffer is full: the loop stays synchronous (and timed as such)
+    // unless it has to wait.
+    const { onFeature, preview } = this.#parts;
+    for (const feature of fresh) {
+      const wait = clock.time('write', () => {
+        preview?.addFeature(feature);
+        if (onFeature) return onFeature(feature);
+        this.features.push(feature);
+        return undefined;
+      });
+      if (wait) await clock.timeAsync('write', () => wait);
+    }
     this.counts.features += fresh.length;
   }
 }

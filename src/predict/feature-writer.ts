@@ -6,8 +6,8 @@ export type OutputFeature = Feature<Polygon | MultiPolygon | Point, Record<strin
 
 /** A streaming sink of features: GeoJSON or OSM XML. */
 export interface FeatureWriter {
-  /** Appends one feature. */
-  write(feature: OutputFeature): Promise<void>;
+  /** Appends one feature; returns a promise only when the caller should wait (the file's buffer is full). */
+  write(feature: OutputFeature): Promise<void> | void;
   /** Finishes the file and moves it into place. */
   close(): Promise<{ features: number }>;
   /** Stops and removes what was written. */

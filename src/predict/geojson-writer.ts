@@ -83,9 +83,10 @@ export async function createGeoJsonWriter(
   await sink.write(`${JSON.stringify(head).slice(0, -1)},"features":[\n`);
   let count = 0;
   return {
-    async write(feature) {
-      await sink.write(`${count === 0 ? '' : ',\n'}${formatFeature(feature, precision)}`);
+    write(feature) {
+      const text = `${count === 0 ? '' : ',\n'}${formatFeature(feature, precision)}`;
       count++;
+      return sink.write(text);
     },
     async close() {
       await sink.write(`${count === 0 ? '' : '\n'}]}\n`);

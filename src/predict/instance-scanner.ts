@@ -40,7 +40,14 @@ export type ScannerSettings = {
   maxCarryRows?: number;
 };
 
-type Stats = { minX: Int32Array; minY: Int32Array; maxY: Int32Array; sum: Float64Array; count: Int32Array };
+type Stats = {
+  minX: Int32Array;
+  maxX: Int32Array;
+  minY: Int32Array;
+  maxY: Int32Array;
+  sum: Float64Array;
+  count: Int32Array;
+};
 
 /**
  * Scans rows for building instances. Rows are pushed in order; every push scans the rows held, emits the instances
@@ -151,17 +158,32 @@ export class InstanceScanner {
     return instancesFromMulticlass(mask, { width, height }, { growPx: this.#s.growPx });
   }
 
+  /** Traces each emitted instance on a crop of its bounding box (far less work than tracing the whole buffer). */
   #trace(image: LabelImage, emit: Uint8Array, stats: Stats): PixelInstance[] {
-    if (!emit.includes(1)) return [];
-    const labels = image.labels.slice();
-    for (let i = 0; i < labels.length; i++) if (emit[labels[i] as number] !== 1) labels[i] = 0;
-    const dx = this.#s.x0;
-    const dy = this.#top;
-    return tracePolygons(labels, image.width, image.height).map((piece) => ({
-      polygon: piece.polygon.map((ring) => ring.map(([x, y]): [number, number] => [x + dx, y + dy])),
-      pixels: piece.pixels,
-      confidence: (stats.sum[piece.label] as number) / Math.max(1, stats.count[piece.label] as number),
-    }));
+    const found: PixelInstance[] = [];
+    const { labels, width } = image;
+    for (let l = 1; l <= image.count; l++) {
+      if (emit[l] !== 1) continue;
+      const x0 = stats.minX[l] as number;
+      const y0 = stats.minY[l] as number;
+      const w = (stats.maxX[l] as number) + 1 - x0;
+      const h = (stats.maxY[l] as number) + 1 - y0;
+      const crop = new Int32Array(w * h);
+      for (let y = 0; y < h; y++) {
+        const from = (y + y0) * width + x0;
+        for (let x = 0; x < w; x++) if (labels[from + x] === l) crop[y * w + x] = 1;
+      }
+      const dx = x0 + this.#s.x0;
+      const dy = y0 + this.#top;
+      const confidence = (stats.sum[l] as number) / Math.max(1, stats.count[l] as number);
+      for (const piece of tracePolygons(crop, w, h))
+        found.push({
+          polygon: piece.polygon.map((ring) => ring.map(([x, y]): [number, number] => [x + dx, y + dy])),
+          pixels: piece.pixels,
+          confidence,
+        });
+    }
+    return found;
   }
 
   #dropRows(keepFrom: number, width: number): void {
@@ -184,6 +206,7 @@ function instanceStats(image: LabelImage, building: Float32Array): Stats {
   const n = image.count + 1;
   const { labels, width } = image;
   const minX = new Int32Array(n).fill(width);
+  const maxX = new Int32Array(n).fill(-1);
   const minY = new Int32Array(n).fill(image.height);
   const maxY = new Int32Array(n).fill(-1);
   const sum = new Float64Array(n);
@@ -192,6 +215,7 @@ function instanceStats(image: LabelImage, building: Float32Array): Stats {
     const l = labels[i] as number;
     if (l !== 0) {
       if (x < (minX[l] as number)) minX[l] = x;
+      if (x > (maxX[l] as number)) maxX[l] = x;
       if (y < (minY[l] as number)) minY[l] = y;
       maxY[l] = y;
       sum[l] = (sum[l] as number) + (building[i] as number);
@@ -199,5 +223,5 @@ function instanceStats(image: LabelImage, building: Float32Array): Stats {
     }
     if (++x === width) [x, y] = [0, y + 1];
   }
-  return { minX, minY, maxY, sum, count };
+  return { minX, maxX, minY, maxY, sum, count };
 }

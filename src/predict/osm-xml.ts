@@ -188,12 +188,15 @@ export async function createOsmXmlWriter(path: string, options: OsmXmlOptions = 
     await Promise.all([nodes.abort(), ways.abort(), relations.abort()]);
   };
   return {
-    async write(feature) {
+    write(feature) {
       const e = encoder.encode(feature);
-      for (const line of e.nodes) await nodes.write(`${line}\n`);
-      for (const line of e.ways) await ways.write(`${line}\n`);
-      for (const line of e.relations) await relations.write(`${line}\n`);
       count++;
+      const waits = [
+        e.nodes.length > 0 ? nodes.write(e.nodes.map((line) => `${line}\n`).join('')) : undefined,
+        e.ways.length > 0 ? ways.write(e.ways.map((line) => `${line}\n`).join('')) : undefined,
+        e.relations.length > 0 ? relations.write(e.relations.map((line) => `${line}\n`).join('')) : undefined,
+      ].filter((w) => w !== undefined);
+      return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
     },
     async close() {
       await Promise.all([ways.commit(), relations.commit()]);

@@ -108,7 +108,8 @@ export class ProbabilityRows {
       for (let c = 0; c < channels; c++) {
         const dst = c * S * W + at;
         const src = base + c * plane + j * S;
-        for (let i = i0; i < i1; i++) sums[dst + i] = (sums[dst + i] as number) + (rowWeight[i] as number) * (output[src + i] as number);
+        for (let i = i0; i < i1; i++)
+          sums[dst + i] = (sums[dst + i] as number) + (rowWeight[i] as number) * (output[src + i] as number);
       }
     }
   }

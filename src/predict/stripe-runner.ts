@@ -165,7 +165,12 @@ async function inferWindowRow(
   const { plan, batchSize, session, clock } = ctx;
   const S = plan.inputSize;
   const tileAt = (col: number, row: number): RasterRGB | undefined => tiles.get(row * plan.tilesWide + col);
-  const inFlight: Promise<void>[] = [];
+  const inFlight: { run: Promise<Float32Array>; slots: number[] }[] = [];
+  const collect = async (): Promise<void> => {
+    const { run, slots } = inFlight.shift() as { run: Promise<Float32Array>; slots: number[] };
+    const output = await clock.timeAsync('infer', () => run);
+    clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, wy)));
+  };
   let pendingScan = whileRunning;
   try {
     for (let k = 0; k < windowXs.length; k += batchSize) {
@@ -181,25 +186,20 @@ async function inferWindowRow(
       if (slots.length > 0) {
         const n = slots.length;
         ctx.counts.windows += n;
-        const run = session
-          .run(n === chunk.length ? batch : batch.slice(0, n * 3 * S * S), n)
-          .then((output) =>
-            clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, wy))),
-          );
+        const run = session.run(n === chunk.length ? batch : batch.slice(0, n * 3 * S * S), n);
         run.catch(() => undefined);
-        inFlight.push(run);
+        inFlight.push({ run, slots });
       }
       if (pendingScan) {
         await pendingScan();
         pendingScan = undefined;
       }
-      while (inFlight.length >= BATCHES_IN_FLIGHT)
-        await clock.timeAsync('infer', () => inFlight.shift() as Promise<void>);
+      while (inFlight.length >= BATCHES_IN_FLIGHT) await collect();
     }
     if (pendingScan) await pendingScan();
-    await clock.timeAsync('infer', () => Promise.all(inFlight.splice(0)));
+    while (inFlight.length > 0) await collect();
   } finally {
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled(inFlight.map((f) => f.run));
   }
 }
 

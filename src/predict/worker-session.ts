@@ -150,18 +150,18 @@ export async function createWorkerSession(
     channels,
     classes,
     info,
-    run(batch, n) {
+    async run(batch, n) {
       if (!Number.isInteger(n) || n < 1) invalid(`batch size ${n} must be a positive integer`);
       if (batch.length !== n * channels * plane)
         invalid(
           `batch has ${batch.length} values; ${n}×${channels}×${inputSize}×${inputSize} needs ${n * channels * plane}`,
         );
-      if (failure) return Promise.reject(failure);
+      if (failure) throw failure;
       // The buffer is transferred: copy views that do not own all of theirs.
       const own =
         batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength ? batch : batch.slice();
       const id = nextId++;
-      return new Promise<Float32Array>((resolve, reject) => {
+      return await new Promise<Float32Array>((resolve, reject) => {
         pending.set(id, { resolve, reject, length: n * classes * plane });
         worker.postMessage({ id, batch: own, n }, [own.buffer as ArrayBuffer]);
       });

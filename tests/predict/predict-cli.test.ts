@@ -153,15 +153,18 @@ describe('fair predict', () => {
 
   it('predicts every chip of a folder when no area is given', async () => {
     const out = path.join(dir, 'banepa.geojson');
+    // A 256 px red model, no overlap and a high threshold keep this run short: it checks the folder mode.
     const run = await fair([
       '--model',
-      model,
+      model256,
       '--imagery',
       banepaChips,
       '--out',
       out,
       '--overlap',
       '0',
+      '--confidence',
+      '0.99',
       '--json',
     ]);
     expect(run.code).toBe(0);
