@@ -15,7 +15,7 @@ curl -sf "http://127.0.0.1:$port/buildings.geojson?bbox=$bbox" -o "$work/buildin
 FAIR_ALLOW_PRIVATE_NETWORK=1 node bin/fair.js dataset prepare --imagery "http://127.0.0.1:$port/tilejson.json" \
   --aoi "$bbox" --labels "$work/buildings.geojson" --zoom 19 --mask multi --out "$work/dataset"
 node bin/fair.js train --dataset "$work/dataset" --out "$work/model" --model unet-s --base none --epochs 25 \
-  --batch-size 8 --lr 0.001 --seed 42 --threads 2
+  --batch-size 8 --lr 0.001 --seed 42 --threads 2 --name base-unet-s-synthetic
 mkdir -p models/base-unet-s
 cp "$work/model/model.onnx" "$work/model/model.json" "$work/model/metrics.json" "$work/model/history.png" models/base-unet-s/
 cp "$work/model/checkpoint.best.safetensors" models/base-unet-s/checkpoint.safetensors
