@@ -97,6 +97,7 @@ async function runDemo(flags: DemoFlags, config: Config): Promise<void> {
       imagery,
       area: predictBBox,
       zoom: 19,
+      orthogonalize: true,
       previewMaxSize: 1024,
       progress: createProgressBar(process.stderr),
     });
