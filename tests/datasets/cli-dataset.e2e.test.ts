@@ -3,7 +3,6 @@
  * Banepa, then bad input — malformed GeoJSON, wrong geometry types, an AOI over the configured area limit, a private
  * tile address, a chip that is not an image, bad flags. Each bad run must exit non-zero with a one-line error.
  */
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../src/datasets/index.ts';
+import { runFair, type FairRun } from '../../src/cli/test-support/run-fair.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const banepa = path.resolve(root, '../shared/data/banepa');
@@ -19,36 +19,19 @@ const osm = path.join(banepa, 'train/osm/osm_features_ac7e343eb1faacd2.geojson')
 /** Two z19 tiles in the middle of the Banepa sample, as w,s,e,n. */
 const smallAoi = '85.5205,27.6318,85.5212,27.6322';
 
-type Run = { code: number; stdout: string; stderr: string };
-
 let work: string;
 
-function fair(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: Record<string, string | undefined> = {
-    ...process.env,
-    FAIR_ALLOW_PRIVATE_NETWORK: '0',
-    ...env,
-  };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/fair.js'), ...args],
-      { cwd: root, env: base },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function fair(args: string[], env: Record<string, string> = {}): Promise<FairRun> {
+  return runFair(args, { env: { FAIR_ALLOW_PRIVATE_NETWORK: '0', ...env } });
 }
 
 /** The error line of a failed run (the progress lines a run may have drawn before it are skipped). */
-function errorLine(run: Run): string {
+function errorLine(run: FairRun): string {
   const lines = run.stderr.trim().split('\n');
   return lines.filter((l) => l.startsWith('fair: error:')).join('\n');
 }
 
-function expectOneLineError(run: Run, pattern: RegExp): void {
+function expectOneLineError(run: FairRun, pattern: RegExp): void {
   expect(run.code, run.stderr).not.toBe(0);
   const line = errorLine(run);
   expect(line.split('\n')).toHaveLength(1);

@@ -2,7 +2,6 @@
  * @module tests/predict/predict-cli.test — `fair predict` as the real command line: outputs for JOSM and the summary,
  * and one-line errors with a non-zero exit for bad input.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,36 +11,22 @@ import { parseXml } from '../../src/predict/test-support/parse-xml.ts';
 import { writeRedModel } from './support/red-model.ts';
 import { startRectTileServer } from './support/rect-tile-server.ts';
 import type { RectTileServer } from './support/rect-tile-server.ts';
+import { runFair, type FairRun } from '../../src/cli/test-support/run-fair.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const banepaChips = path.resolve(root, '../shared/data/banepa/predict/oam');
 const Z = 18;
 const [X, Y] = [193_797, 110_122];
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function fair(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/fair.js'), 'predict', ...args],
-      {
-        cwd: root,
-        timeout: 60_000,
-        env: { ...process.env, FAIR_ALLOW_PRIVATE_NETWORK: '1', FAIR_TILE_CACHE_DIR: cacheDir, ...env },
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1,
-          stdout,
-          stderr,
-        }),
-    );
+function fair(args: string[], env: Record<string, string> = {}): Promise<FairRun> {
+  return runFair(['predict', ...args], {
+    timeoutMs: 60_000,
+    env: { FAIR_ALLOW_PRIVATE_NETWORK: '1', FAIR_TILE_CACHE_DIR: cacheDir, ...env },
   });
 }
 
 /** The single error line of a failed run. */
-function errorLine(run: Run): string {
+function errorLine(run: FairRun): string {
   expect(run.code).not.toBe(0);
   const lines = run.stderr
     .trim()

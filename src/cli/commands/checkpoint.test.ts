@@ -1,26 +1,13 @@
 /** @module cli/commands/checkpoint.test — `fair checkpoint inspect` run as the real command line. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdam, writeCheckpoint } from '../../ml/index.ts';
+import { runFair, type FairRun } from '../test-support/run-fair.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-type Run = { code: number; stdout: string; stderr: string };
-
-function fair(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/fair.js'), ...args],
-      { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function fair(args: string[]): Promise<FairRun> {
+  return runFair(args);
 }
 
 let dir = '';

@@ -10,6 +10,7 @@ import { bboxOfGeometry, type Polygonal } from '../../geo/index.ts';
 import type { ImagerySource } from '../../imagery/index.ts';
 import type { LabelCollection } from '../../labels/index.ts';
 import { createProgressBar, invalid, type Config } from '../../shared/index.ts';
+import { integerIn, numberIn } from '../flags.ts';
 
 // The domains load when a dataset command runs, so other commands start without sharp, zod schemas and the like.
 const datasets = async () => import('../../datasets/index.ts');
@@ -229,22 +230,4 @@ function parseMaskKind(value: string): MaskKind {
   if (value !== 'binary' && value !== 'multi')
     throw new InvalidArgumentError(`mask ${JSON.stringify(value)} is not binary or multi`);
   return value;
-}
-
-function integerIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not an integer ${min}..${max}`);
-    return n;
-  };
-}
-
-function numberIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not a number ${min}..${max}`);
-    return n;
-  };
 }

@@ -2,7 +2,6 @@
  * @module cli/commands/labels.test — `fair labels fetch-osm` against a local Overpass replay server and
  * `fair labels check` on the real Banepa labels, run as the real command line.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -10,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFair, type FairRun } from '../test-support/run-fair.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const banepaLabels = path.resolve(
@@ -18,20 +18,8 @@ const banepaLabels = path.resolve(
 );
 const recorded = path.join(root, 'src/labels/fixtures/overpass-banepa-buildings.json');
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function fair(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/fair.js'), ...args],
-      { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function fair(args: string[], env: Record<string, string> = {}): Promise<FairRun> {
+  return runFair(args, { env });
 }
 
 let server: Server;

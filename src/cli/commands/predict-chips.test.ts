@@ -2,31 +2,19 @@
  * @module cli/commands/predict-chips.test — `fair predict-chips` run as the real command line on Banepa chips with a
  * freshly exported small model, and on bad input.
  */
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareModel, exportModel } from '../../ml/index.ts';
+import { runFair, type FairRun } from '../test-support/run-fair.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const banepa = path.resolve(root, '../shared/data/banepa/predict/oam');
 const chip = 'OAM-386700-220246-19.tif';
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function fair(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/fair.js'), ...args],
-      { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function fair(args: string[]): Promise<FairRun> {
+  return runFair(args);
 }
 
 let dir = '';

@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type * as MlModule from '../../ml/index.ts';
 import type { InferenceBackend, PredictionSummary } from '../../ml/index.ts';
 import { createProgressBar, type Config } from '../../shared/index.ts';
+import { integerIn, numberIn } from '../flags.ts';
 
 // ml loads onnxruntime and sharp: only when the command runs, so other commands start fast.
 const ml = async (): Promise<typeof MlModule> => import('../../ml/index.ts');
@@ -84,22 +85,4 @@ function parseBackend(value: string): InferenceBackend {
   if (value !== 'node' && value !== 'web')
     throw new InvalidArgumentError(`backend ${JSON.stringify(value)} is not node or web`);
   return value;
-}
-
-function integerIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not an integer ${min}..${max}`);
-    return n;
-  };
-}
-
-function numberIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not a number ${min}..${max}`);
-    return n;
-  };
 }

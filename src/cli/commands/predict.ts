@@ -11,6 +11,7 @@ import type { BuildingFeature } from '../../polygons/index.ts';
 import type * as PredictModule from '../../predict/index.ts';
 import type { FeatureWriter, PredictSummary } from '../../predict/index.ts';
 import { createProgressBar, invalid, type Config } from '../../shared/index.ts';
+import { integerIn, numberIn } from '../flags.ts';
 
 // predict loads onnxruntime and sharp: only when the command runs, so other commands start fast.
 const predictModule = async (): Promise<typeof PredictModule> => import('../../predict/index.ts');
@@ -215,22 +216,4 @@ function parseBackend(value: string): InferenceBackend {
   if (value !== 'node' && value !== 'web')
     throw new InvalidArgumentError(`backend ${JSON.stringify(value)} is not node or web`);
   return value;
-}
-
-function integerIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not an integer ${min}..${max}`);
-    return n;
-  };
-}
-
-function numberIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not a number ${min}..${max}`);
-    return n;
-  };
 }

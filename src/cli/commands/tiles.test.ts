@@ -2,29 +2,18 @@
  * @module cli/commands/tiles.test — `fair tiles render-synthetic` and `fair tiles serve-synthetic`, run as the real
  * command line.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFair, type FairRun } from '../test-support/run-fair.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const fairBin = path.join(root, 'bin/fair.js');
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function fair(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [fairBin, ...args],
-      { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function fair(args: string[]): Promise<FairRun> {
+  return runFair(args);
 }
 
 let dir = '';

@@ -1,33 +1,20 @@
 /** @module cli/commands/train.test — `fair train`, `fair evaluate` and `fair bench train` as the real command line. */
-import { execFile } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORTED_METRIC_KEYS } from '../../ml/index.ts';
 import { createSyntheticDataset } from '../../ml/trainer/test-support/synthetic-dataset.ts';
+import { runFair, type FairRun } from '../test-support/run-fair.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-type Run = { code: number; stdout: string; stderr: string };
-
-function fair(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin/fair.js'), ...args],
-      { cwd: root, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function fair(args: string[]): Promise<FairRun> {
+  return runFair(args);
 }
 
 let work = '';
 let datasetDir = '';
 let out = '';
-let trained: Run;
+let trained: FairRun;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'fair-cli-train-'));

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type * as Ml from '../../ml/index.ts';
 import { createProgressBar } from '../../shared/index.ts';
 import type { Config } from '../../shared/index.ts';
+import { integerIn } from '../flags.ts';
 
 // The ml domain (onnxruntime, sharp) loads only when one of these commands runs.
 const mlModule = async (): Promise<typeof Ml> => import('../../ml/index.ts');
@@ -67,15 +68,6 @@ type BenchFlags = {
   classes: number;
   json?: boolean;
 };
-
-function integerIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} ${JSON.stringify(value)} is not an integer ${min}..${max}`);
-    return n;
-  };
-}
 
 function positiveNumber(name: string): (value: string) => number {
   return (value) => {
