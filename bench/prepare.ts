@@ -8,14 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  bboxPolygon,
-  extentOfTiles,
-  planTiles,
-  prepareDataset,
-  type MaskKind,
-} from '../src/datasets/index.ts';
-import { bboxOfGeometry, lonLatToTile, tileBounds, type Polygonal } from '../src/geo/index.ts';
+import { extentOfTiles, planTiles, prepareDataset, type MaskKind } from '../src/datasets/index.ts';
+import { bboxOfGeometry, bboxPolygon, lonLatToTile, tileBounds, type Polygonal } from '../src/geo/index.ts';
 import { openImagerySource, readTiles, type ImagerySource } from '../src/imagery/index.ts';
 import { readLabelFile, type LabelCollection } from '../src/labels/index.ts';
 import { syntheticBuildings, startSyntheticTileServer } from '../src/synthetic/index.ts';

@@ -3,6 +3,7 @@
  * folder: its extent, mask classes and assets.
  */
 import type { Polygon } from 'geojson';
+import { bboxPolygon } from '../geo/index.ts';
 import type { DatasetManifest } from './manifest.ts';
 import { DatasetLayout } from './dataset-folder.ts';
 
@@ -73,19 +74,7 @@ export function datasetStacItem(
   manifest: DatasetManifest,
   options: DatasetStacOptions = {},
 ): DatasetStacItem {
-  const [w, s, e, n] = manifest.bounds;
-  const geometry: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
+  const geometry = bboxPolygon(manifest.bounds);
   const chips = manifest.chips.length;
   const description =
     options.description ??
@@ -115,7 +104,7 @@ export function datasetStacItem(
     stac_version: STAC_VERSION,
     stac_extensions: [LABEL_EXTENSION, CLASSIFICATION_EXTENSION],
     id: options.id ?? `fair-dataset-${manifest.created.replace(/\D/g, '')}`,
-    bbox: [w, s, e, n],
+    bbox: [...manifest.bounds],
     geometry,
     properties,
     links: sourceLinks(manifest.imagery),

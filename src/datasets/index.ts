@@ -51,10 +51,4 @@ export {
   type LabelIndex,
   type ProjectedBuilding,
 } from './label-index.ts';
-export {
-  planTiles,
-  extentOfTiles,
-  bboxPolygon,
-  DEFAULT_MAX_TILES,
-  type TileSourceInfo,
-} from './plan-tiles.ts';
+export { planTiles, extentOfTiles, DEFAULT_MAX_TILES, type TileSourceInfo } from './plan-tiles.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tileBounds, tileKey, type Polygonal, type Tile } from '../geo/index.ts';
 import { isAppError } from '../shared/index.ts';
-import { bboxPolygon, extentOfTiles, planTiles, type TileSourceInfo } from './plan-tiles.ts';
+import { bboxPolygon } from '../geo/index.ts';
+import { extentOfTiles, planTiles, type TileSourceInfo } from './plan-tiles.ts';
 
 function folder(tiles: Tile[]): TileSourceInfo {
   return { label: 'chips/', minzoom: 19, maxzoom: 19, listTiles: () => tiles };

@@ -5,11 +5,11 @@
 import {
   assertZoom,
   bboxOfGeometry,
+  bboxPolygon,
   lonLatToTile,
   tileBounds,
   tileKey,
   tilesCoveringGeometry,
-  type BBox,
   type Polygonal,
   type Tile,
 } from '../geo/index.ts';
@@ -97,24 +97,4 @@ export function extentOfTiles(tiles: readonly Tile[]): Polygonal {
   const bbox = unionBBox(tiles.map(tileBounds));
   if (bbox === undefined) invalid('no tiles to take an extent of');
   return bboxPolygon(bbox);
-}
-
-/**
- * A bbox as a Polygon.
- * @param bbox - `[w, s, e, n]` in degrees
- * @returns a closed, counter-clockwise Polygon
- */
-export function bboxPolygon([w, s, e, n]: BBox): Polygonal {
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
 }

@@ -16,7 +16,8 @@ import { datasetStacItem, LABEL_CLASS, LABEL_CLASS_PROPERTY } from './dataset-st
 import { failingFast } from './fail-fast-source.ts';
 import { buildingsInFrame, createLabelIndex, type LabelIndex } from './label-index.ts';
 import { classesOf, type ChipEntry, type DatasetManifest, type MaskKind } from './manifest.ts';
-import { bboxPolygon, DEFAULT_MAX_TILES, planTiles } from './plan-tiles.ts';
+import { DEFAULT_MAX_TILES, planTiles } from './plan-tiles.ts';
+import { bboxPolygon } from '../geo/index.ts';
 
 /** Options of `prepareDataset`. */
 export type PrepareDatasetOptions = {

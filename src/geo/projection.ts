@@ -95,3 +95,19 @@ export function geodesicArea(geometry: Polygonal): number {
     });
   return area;
 }
+
+/** A bbox `[w, s, e, n]` as a closed, counter-clockwise Polygon (no validation: see labels' `bboxToPolygon`). */
+export function bboxPolygon([w, s, e, n]: BBox): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, s],
+        [e, s],
+        [e, n],
+        [w, n],
+        [w, s],
+      ],
+    ],
+  };
+}

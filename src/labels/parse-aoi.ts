@@ -4,7 +4,7 @@
  */
 import type { Position } from 'geojson';
 import polygonClipping from 'polygon-clipping';
-import { type BBox, type Polygonal, geodesicArea, polygonsOf } from '../geo/index.ts';
+import { type BBox, type Polygonal, bboxPolygon, geodesicArea, polygonsOf } from '../geo/index.ts';
 import { AppError, invalid } from '../shared/index.ts';
 import { featuresOf, parseJsonText } from './geojson-features.ts';
 import { checkTextLimits } from './geojson-size-scan.ts';
@@ -129,18 +129,7 @@ export function bboxToPolygon(bbox: BBox): Polygonal {
     invalid(
       `bbox ${JSON.stringify(bbox)} is not [west, south, east, north] in degrees with west < east and south < north`,
     );
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
+  return bboxPolygon(bbox);
 }
 
 /**

@@ -6,15 +6,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadDatasetChip,
-  prepareDataset,
-  bboxPolygon,
-  type DatasetManifest,
-} from '../../src/datasets/index.ts';
+import { loadDatasetChip, prepareDataset, type DatasetManifest } from '../../src/datasets/index.ts';
 import {
   bboxesIntersect,
   bboxOfGeometry,
+  bboxPolygon,
   lonLatToTile,
   tileBounds,
   type Polygonal,

@@ -4,6 +4,7 @@
  */
 import type { DatasetManifest, MaskKind } from '../../datasets/index.ts';
 import { lonLatToMercator } from '../../geo/index.ts';
+import { argmaxClassMap } from '../../polygons/index.ts';
 import {
   MULTICLASS,
   createSegmentationEvaluator,
@@ -27,18 +28,7 @@ export function classMapOf(probabilities: Float32Array, classes: number, thresho
     for (let i = 0; i < plane; i++) out[i] = (probabilities[i] as number) >= threshold ? 1 : 0;
     return out;
   }
-  const best = probabilities.slice(0, plane);
-  for (let c = 1; c < classes; c++) {
-    const base = c * plane;
-    for (let i = 0; i < plane; i++) {
-      const p = probabilities[base + i] as number;
-      if (p > (best[i] as number)) {
-        best[i] = p;
-        out[i] = c;
-      }
-    }
-  }
-  return out;
+  return argmaxClassMap(probabilities, classes);
 }
 
 /** Accumulates validation scores chip by chip. */
