@@ -99,8 +99,9 @@ function checkConnectivity(connectivity: number): Connectivity {
 }
 
 /**
- * Flood fill of one 4-connected component from `stack[0]`. Neighbours are tested inline: a closure or a loop over
- * offsets per pixel would dominate the run time.
+ * Flood fill of one 4-connected component from `stack[0]`, span by span: each pixel taken from the stack is widened
+ * into its run of unlabelled positive pixels along the row, and the rows above and below that run push one pixel per
+ * run they hold. Far fewer stack operations than pixel by pixel; the component (and so its label) is the same.
  */
 function fill4(
   mask: Uint8Array,
@@ -111,30 +112,32 @@ function fill4(
   height: number,
   label: number,
 ): void {
-  const last = width * height - width;
+  const n = width * height;
   let top = 1;
   while (top > 0) {
     const i = stack[--top] as number;
-    const x = i % width;
-    let j = i - 1;
-    if (x > 0 && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
-      labels[j] = label;
-      stack[top++] = j;
-    }
-    j = i + 1;
-    if (x < width - 1 && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
-      labels[j] = label;
-      stack[top++] = j;
-    }
-    j = i - width;
-    if (i >= width && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
-      labels[j] = label;
-      stack[top++] = j;
-    }
-    j = i + width;
-    if (i < last && labels[j] === 0 && isPositive[mask[j] as number] === 1) {
-      labels[j] = label;
-      stack[top++] = j;
+    const rowStart = i - (i % width);
+    const rowEnd = rowStart + width;
+    let left = i;
+    while (left > rowStart && labels[left - 1] === 0 && isPositive[mask[left - 1] as number] === 1)
+      labels[--left] = label;
+    let right = i + 1;
+    while (right < rowEnd && labels[right] === 0 && isPositive[mask[right] as number] === 1)
+      labels[right++] = label;
+    for (let d = -width; d <= width; d += 2 * width) {
+      const from = left + d;
+      if (from < 0 || from >= n) continue;
+      const to = right + d;
+      let inRun = false;
+      for (let j = from; j < to; j++) {
+        if (labels[j] === 0 && isPositive[mask[j] as number] === 1) {
+          if (!inRun) {
+            labels[j] = label;
+            stack[top++] = j;
+            inRun = true;
+          }
+        } else inRun = false;
+      }
     }
   }
 }

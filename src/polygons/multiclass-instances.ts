@@ -85,7 +85,8 @@ export function instancesFromBinary(
 }
 
 function growInPlace(image: LabelImage, classMap: Uint8Array, growable: Uint8Array, rounds: number): void {
-  const { labels, width, height } = image;
+  const { labels, width } = image;
+  const lastRow = labels.length - width;
   let frontier = new Int32Array(labels.length);
   let next = new Int32Array(labels.length);
   let frontierSize = 0;
@@ -98,11 +99,10 @@ function growInPlace(image: LabelImage, classMap: Uint8Array, growable: Uint8Arr
       const i = frontier[k] as number;
       const label = labels[i] as number;
       const x = i % width;
-      const y = (i - x) / width;
       if (x > 0) nextSize = claim(i - 1, label, labels, classMap, growable, next, nextSize);
       if (x < width - 1) nextSize = claim(i + 1, label, labels, classMap, growable, next, nextSize);
-      if (y > 0) nextSize = claim(i - width, label, labels, classMap, growable, next, nextSize);
-      if (y < height - 1) nextSize = claim(i + width, label, labels, classMap, growable, next, nextSize);
+      if (i >= width) nextSize = claim(i - width, label, labels, classMap, growable, next, nextSize);
+      if (i < lastRow) nextSize = claim(i + width, label, labels, classMap, growable, next, nextSize);
     }
     for (let k = 0; k < nextSize; k++) {
       const j = next[k] as number;

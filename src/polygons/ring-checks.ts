@@ -107,12 +107,12 @@ function meeting(rings: readonly (readonly Position[])[], s: Segment, t: Segment
     const count = ringS.length - 1;
     const i = Math.min(s.index, t.index);
     const j = Math.max(s.index, t.index);
-    const at = (k: number): Position => ringS[k] as Position;
+    // Indexed directly: a closure here would be created for every pair of segments tested.
     const bad =
       j === i + 1
-        ? foldsBack(at(i), at(j), at(j + 1))
+        ? foldsBack(ringS[i] as Position, ringS[j] as Position, ringS[j + 1] as Position)
         : i === 0 && j === count - 1
-          ? foldsBack(at(j), at(0), at(1))
+          ? foldsBack(ringS[j] as Position, ringS[0] as Position, ringS[1] as Position)
           : segmentsIntersect(a, b, c, d);
     return bad ? { kind: 'self-intersection', rings: [s.ring, s.ring] } : undefined;
   }

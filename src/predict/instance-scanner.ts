@@ -176,7 +176,8 @@ export class InstanceScanner {
       const dx = x0 + this.#s.x0;
       const dy = y0 + this.#top;
       const confidence = (stats.sum[l] as number) / Math.max(1, stats.count[l] as number);
-      for (const piece of tracePolygons(crop, w, h))
+      // Instances are 4-connected (components, or 4-connected seeds grown by 4-neighbour steps): one piece each.
+      for (const piece of tracePolygons(crop, w, h, { connected: true }))
         found.push({
           polygon: piece.polygon.map((ring) => ring.map(([x, y]): [number, number] => [x + dx, y + dy])),
           pixels: piece.pixels,
@@ -211,17 +212,16 @@ function instanceStats(image: LabelImage, building: Float32Array): Stats {
   const maxY = new Int32Array(n).fill(-1);
   const sum = new Float64Array(n);
   const count = new Int32Array(n);
-  for (let i = 0, y = 0, x = 0; i < labels.length; i++) {
-    const l = labels[i] as number;
-    if (l !== 0) {
+  for (let y = 0, row = 0; row < labels.length; y++, row += width)
+    for (let x = 0; x < width; x++) {
+      const l = labels[row + x] as number;
+      if (l === 0) continue;
       if (x < (minX[l] as number)) minX[l] = x;
       if (x > (maxX[l] as number)) maxX[l] = x;
       if (y < (minY[l] as number)) minY[l] = y;
       maxY[l] = y;
-      sum[l] = (sum[l] as number) + (building[i] as number);
+      sum[l] = (sum[l] as number) + (building[row + x] as number);
       count[l] = (count[l] as number) + 1;
     }
-    if (++x === width) [x, y] = [0, y + 1];
-  }
   return { minX, maxX, minY, maxY, sum, count };
 }

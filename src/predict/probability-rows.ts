@@ -51,8 +51,9 @@ export class ProbabilityRows {
   readonly #ramp: Float32Array;
   /** Weights of one window row, reused. */
   readonly #rowWeight: Float32Array;
-  /** Best foreground score of one output row, reused. */
-  readonly #rowBest: Float32Array;
+  /** Columns `[flatFrom, flatTo)` of a window where the ramp is 1. */
+  readonly #flatFrom: number;
+  readonly #flatTo: number;
   #top = 0;
 
   /**
@@ -71,7 +72,13 @@ export class ProbabilityRows {
     this.#weights = new Float32Array(inputSize * this.#width);
     this.#ramp = blendRamp(inputSize, layout.overlap);
     this.#rowWeight = new Float32Array(inputSize);
-    this.#rowBest = new Float32Array(cropX1 - cropX0);
+    const ramp = this.#ramp;
+    let from = ramp.indexOf(1);
+    if (from < 0) from = inputSize;
+    let to = from;
+    while (to < inputSize && ramp[to] === 1) to++;
+    this.#flatFrom = from;
+    this.#flatTo = to;
   }
 
   /** First row not yet taken. */
@@ -98,19 +105,52 @@ export class ProbabilityRows {
     const ramp = this.#ramp;
     const weights = this.#weights;
     const sums = this.#sums;
-    const rowWeight = this.#rowWeight;
     const base = slot * channels * plane;
+    // Columns of the window where the ramp is 1 (the whole window without overlap).
+    const f0 = Math.max(i0, this.#flatFrom);
+    const f1 = Math.min(i1, this.#flatTo);
     for (let j = 0; j < j1; j++) {
       const wyj = ramp[j] as number;
-      for (let i = i0; i < i1; i++) rowWeight[i] = wyj * (ramp[i] as number);
       const at = j * W + (wx - x0);
-      for (let i = i0; i < i1; i++) weights[at + i] = (weights[at + i] as number) + (rowWeight[i] as number);
-      for (let c = 0; c < channels; c++) {
-        const dst = c * S * W + at;
-        const src = base + c * plane + j * S;
-        for (let i = i0; i < i1; i++)
-          sums[dst + i] = (sums[dst + i] as number) + (rowWeight[i] as number) * (output[src + i] as number);
-      }
+      // Where the weight is 1 and no other window has written yet, the sum is the output itself (0 + 1·v = v
+      // exactly): copy it natively instead of blending pixel by pixel.
+      if (wyj === 1 && f0 < f1 && allZero(weights, at + f0, at + f1)) {
+        weights.fill(1, at + f0, at + f1);
+        for (let c = 0; c < channels; c++) {
+          const src = base + c * plane + j * S;
+          sums.set(output.subarray(src + f0, src + f1), c * S * W + at + f0);
+        }
+        this.#blend(output, base, j, at, wyj, i0, f0);
+        this.#blend(output, base, j, at, wyj, f1, i1);
+      } else this.#blend(output, base, j, at, wyj, i0, i1);
+    }
+  }
+
+  /** Blends columns `[i0, i1)` of window row `j` into the sums and weights. */
+  #blend(
+    output: Float32Array,
+    base: number,
+    j: number,
+    at: number,
+    wyj: number,
+    i0: number,
+    i1: number,
+  ): void {
+    if (i0 >= i1) return;
+    const { channels, inputSize: S } = this.#layout;
+    const plane = S * S;
+    const W = this.#width;
+    const ramp = this.#ramp;
+    const weights = this.#weights;
+    const sums = this.#sums;
+    const rowWeight = this.#rowWeight;
+    for (let i = i0; i < i1; i++) rowWeight[i] = wyj * (ramp[i] as number);
+    for (let i = i0; i < i1; i++) weights[at + i] = (weights[at + i] as number) + (rowWeight[i] as number);
+    for (let c = 0; c < channels; c++) {
+      const dst = c * S * W + at;
+      const src = base + c * plane + j * S;
+      for (let i = i0; i < i1; i++)
+        sums[dst + i] = (sums[dst + i] as number) + (rowWeight[i] as number) * (output[src + i] as number);
     }
   }
 
@@ -144,23 +184,21 @@ export class ProbabilityRows {
         }
         continue;
       }
+      // Building probability and the most probable foreground class in one pass (ties to the lower class).
       for (let i = 0; i < width; i++) {
-        const weight = weights[rowAt + i] as number;
-        if (weight > 0) building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
-        foregroundClass[outAt + i] = 1;
-      }
-      // The most probable foreground class, channel by channel over the row (ties to the lower class).
-      const best = this.#rowBest;
-      best.set(sums.subarray(channelStride + rowAt, channelStride + rowAt + width));
-      for (let c = 2; c < channels; c++) {
-        const at = c * channelStride + rowAt;
-        for (let i = 0; i < width; i++) {
-          const v = sums[at + i] as number;
-          if (v > (best[i] as number)) {
-            best[i] = v;
-            foregroundClass[outAt + i] = c;
+        const at = rowAt + i;
+        const weight = weights[at] as number;
+        if (weight > 0) building[outAt + i] = 1 - (sums[at] as number) / weight;
+        let best = sums[channelStride + at] as number;
+        let bestClass = 1;
+        for (let c = 2, cAt = 2 * channelStride + at; c < channels; c++, cAt += channelStride) {
+          const v = sums[cAt] as number;
+          if (v > best) {
+            best = v;
+            bestClass = c;
           }
         }
+        foregroundClass[outAt + i] = bestClass;
       }
     }
     this.#shift(rows);
@@ -182,4 +220,10 @@ export class ProbabilityRows {
     this.#weights.copyWithin(0, rows * W, S * W);
     this.#weights.fill(0, keep, S * W);
   }
+}
+
+/** Whether `values[from..to)` are all 0. */
+function allZero(values: Float32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (values[i] !== 0) return false;
+  return true;
 }
