@@ -3,10 +3,10 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAppError } from '../shared/index.ts';
 import { crsOfSrs, parseAuxXml } from './aux-xml.ts';
 import { openImagerySource } from './open-imagery-source.ts';
 import { solidImage } from './test-support/test-servers.ts';
+import { failure } from '../shared/test-support/app-error-failure.ts';
 
 const BANEPA_OAM = resolve(import.meta.dirname, '../..', '../shared/data/banepa/train/oam');
 const FIRST = 'OAM-386690-220241-19.tif';
@@ -25,16 +25,6 @@ async function tempDir(): Promise<string> {
 async function copyChip(dir: string, name = FIRST, as = name): Promise<void> {
   await copyFile(join(BANEPA_OAM, name), join(dir, as));
   await copyFile(join(BANEPA_OAM, `${name}.aux.xml`), join(dir, `${as}.aux.xml`));
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('Banepa folder', () => {

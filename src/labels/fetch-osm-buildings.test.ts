@@ -8,9 +8,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAppError } from '../shared/index.ts';
 import { fetchOsmBuildings, fetchOsmBuildingsReport } from './fetch-osm-buildings.ts';
 import type { FetchOsmOptions } from './fetch-osm-buildings.ts';
+import { failure } from '../shared/test-support/app-error-failure.ts';
 
 const recorded = readFileSync(path.join(import.meta.dirname, 'fixtures', 'overpass-banepa-buildings.json'));
 const banepa: [number, number, number, number] = [85.5188, 27.6292, 85.5233, 27.6344];
@@ -63,16 +63,6 @@ const options = (endpoint: string, extra: Partial<FetchOsmOptions> = {}): FetchO
   backoffMs: 1,
   ...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('fetchOsmBuildings', () => {
   it('POSTs the query as a form and converts the replayed response', async () => {

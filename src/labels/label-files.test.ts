@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAppError } from '../shared/index.ts';
 import type { LabelCollection } from './label-types.ts';
 import { readAoiFile } from './parse-aoi.ts';
 import { readLabelFile } from './read-label-file.ts';
 import { formatLabelGeoJson, writeLabelFile } from './write-label-file.ts';
+import { failure } from '../shared/test-support/app-error-failure.ts';
 
 const banepaLabels = path.resolve(
   import.meta.dirname,
@@ -22,16 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('readLabelFile', () => {
   it('reads the Banepa labels', async () => {
