@@ -13,7 +13,29 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   STORAGE_URL: z.string().optional(),
   FAIR_DEBUG: z.string().optional(),
+  FAIR_S3_ENDPOINT: z.string().url().optional(),
+  FAIR_S3_REGION: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  FAIR_S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false', '']).optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  FAIR_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  FAIR_LEASE_SECONDS: z.coerce.number().positive().default(30),
 });
+
+/** How the `s3://` blob store reaches its server. */
+export type S3Config = {
+  /** Endpoint of an S3-compatible server (env FAIR_S3_ENDPOINT); AWS when absent. */
+  endpoint: string | undefined;
+  /** Region (env FAIR_S3_REGION, then AWS_REGION, default `us-east-1`). */
+  region: string;
+  /** Path-style addressing (env FAIR_S3_FORCE_PATH_STYLE, default true when an endpoint is given). */
+  forcePathStyle: boolean;
+  /** Access key (env AWS_ACCESS_KEY_ID); the SDK's default chain when absent. */
+  accessKeyId: string | undefined;
+  /** Secret key (env AWS_SECRET_ACCESS_KEY). */
+  secretAccessKey: string | undefined;
+};
 
 /** The typed configuration of one fAIr process; see docs/configuration.md for each variable. */
 export type Config = {
@@ -33,6 +55,12 @@ export type Config = {
   storageUrl: string | undefined;
   /** Print stack traces with CLI errors (env FAIR_DEBUG, default off). */
   debug: boolean;
+  /** The S3 server of `s3://` storage URLs. */
+  s3: S3Config;
+  /** Task attempts a local worker runs at once (env FAIR_WORKER_CONCURRENCY, default the number of cores). */
+  workerConcurrency: number | undefined;
+  /** Seconds a worker's lease on a task attempt lasts without a heartbeat (env FAIR_LEASE_SECONDS, default 30). */
+  leaseSeconds: number;
 };
 
 /**
@@ -58,5 +86,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     storageUrl: e.STORAGE_URL,
     debug: Boolean(e.FAIR_DEBUG),
+    s3: {
+      endpoint: e.FAIR_S3_ENDPOINT,
+      region: e.FAIR_S3_REGION ?? e.AWS_REGION ?? 'us-east-1',
+      forcePathStyle:
+        e.FAIR_S3_FORCE_PATH_STYLE === undefined || e.FAIR_S3_FORCE_PATH_STYLE === ''
+          ? e.FAIR_S3_ENDPOINT !== undefined
+          : e.FAIR_S3_FORCE_PATH_STYLE === '1' || e.FAIR_S3_FORCE_PATH_STYLE === 'true',
+      accessKeyId: e.AWS_ACCESS_KEY_ID,
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+    },
+    workerConcurrency: e.FAIR_WORKER_CONCURRENCY,
+    leaseSeconds: e.FAIR_LEASE_SECONDS,
   };
 }
