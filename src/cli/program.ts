@@ -29,18 +29,19 @@ export function cliReference(program: Command): string {
   const walk = (command: Command, path: string[]): void => {
     for (const sub of command.commands) {
       const name = [...path, sub.name()];
-      if (sub.commands.length > 0) {
-        walk(sub, name);
-        continue;
-      }
-      lines.push(`### \`fair ${name.join(' ')} ${sub.usage()}\``, '', sub.description(), '');
-      for (const option of sub.options) {
-        const fallback =
-          option.defaultValue === undefined ? '' : ` (default: ${JSON.stringify(option.defaultValue)})`;
-        lines.push(`- \`${option.flags}\` ${option.description}${fallback}`);
-      }
-      lines.push('');
+      // A group is listed only when it also runs by itself, which its own options show (e.g. `fair worker`).
+      if (sub.commands.length === 0 || sub.options.length > 0) describe(sub, name);
+      if (sub.commands.length > 0) walk(sub, name);
     }
+  };
+  const describe = (sub: Command, name: string[]): void => {
+    lines.push(`### \`fair ${name.join(' ')} ${sub.usage()}\``, '', sub.description(), '');
+    for (const option of sub.options) {
+      const fallback =
+        option.defaultValue === undefined ? '' : ` (default: ${JSON.stringify(option.defaultValue)})`;
+      lines.push(`- \`${option.flags}\` ${option.description}${fallback}`);
+    }
+    lines.push('');
   };
   walk(program, []);
   return lines.join('\n').trimEnd() + '\n';

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BBox } from '../../geo/index.ts';
 import { createProgressBar, type Config } from '../../shared/index.ts';
-import { defaultBaseCheckpoint } from './train.ts';
 
 type DemoFlags = { out?: string; seed: string; epochs: string; json?: boolean };
 
@@ -74,7 +73,7 @@ async function runDemo(flags: DemoFlags, config: Config): Promise<void> {
       progress: createProgressBar(process.stderr),
     });
 
-    log(`2/4 finetuning unet-s from ${defaultBaseCheckpoint('unet-s')}`);
+    log(`2/4 finetuning unet-s from ${ml.shippedBaseCheckpoint('unet-s')}`);
     const modelDir = join(out, 'model');
     await rm(modelDir, { recursive: true, force: true });
     const training = await ml.trainModel(
@@ -82,7 +81,7 @@ async function runDemo(flags: DemoFlags, config: Config): Promise<void> {
         datasetDir,
         out: modelDir,
         model: 'unet-s',
-        baseIfCompatible: defaultBaseCheckpoint('unet-s'),
+        baseIfCompatible: ml.shippedBaseCheckpoint('unet-s'),
         epochs: Number(flags.epochs),
         lr: 0.0005,
         seed: 42,

@@ -10,6 +10,8 @@ import { registerPredictCommands } from './predict.ts';
 import { registerPredictChipsCommands } from './predict-chips.ts';
 import { registerTilesCommands } from './tiles.ts';
 import { registerTrainCommands } from './train.ts';
+import { registerWorkerCommands } from './worker.ts';
+import { registerWorkflowCommands } from './workflow.ts';
 
 /** Adds every command group to the program. */
 export function registerCommands(program: Command, config: Config): void {
@@ -22,4 +24,6 @@ export function registerCommands(program: Command, config: Config): void {
   registerPredictChipsCommands(program, config);
   registerTilesCommands(program, config);
   registerTrainCommands(program, config);
+  registerWorkerCommands(program, config);
+  registerWorkflowCommands(program, config);
 }

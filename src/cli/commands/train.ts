@@ -2,7 +2,6 @@
  * @module cli/commands/train — `fair train`, `fair evaluate` and `fair bench train` (issue 3 §8): the CLI contract
  * other tools call. Progress goes to stderr; stdout carries the result (`--json`: exactly the metric object).
  */
-import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type * as Ml from '../../ml/index.ts';
@@ -12,18 +11,6 @@ import { integerIn } from '../flags.ts';
 
 // The ml domain (onnxruntime, sharp) loads only when one of these commands runs.
 const mlModule = async (): Promise<typeof Ml> => import('../../ml/index.ts');
-
-/** Folder of the base checkpoints the repository ships: `models/base-<model>/checkpoint.safetensors`. */
-export const BASE_MODELS_DIR = resolve(import.meta.dirname, '../../../models');
-
-/**
- * The default base checkpoint of a model, used when it exists and fits the dataset (`--base` not given).
- * @param model - architecture name, e.g. `unet-s`
- * @returns `<repo>/models/base-<model>/checkpoint.safetensors`
- */
-export function defaultBaseCheckpoint(model: string): string {
-  return resolve(BASE_MODELS_DIR, `base-${model}`, 'checkpoint.safetensors');
-}
 
 type TrainFlags = {
   dataset: string;
@@ -182,7 +169,7 @@ function trainOptions(ml: typeof Ml, flags: TrainFlags, signal: AbortSignal): Ml
     signal,
     ...defined('model', model),
     ...defined('base', base),
-    ...defined('baseIfCompatible', useDefault ? defaultBaseCheckpoint(model ?? 'unet-s') : undefined),
+    ...defined('baseIfCompatible', useDefault ? ml.shippedBaseCheckpoint(model ?? 'unet-s') : undefined),
     ...defined('resume', flags.resume),
     ...defined('epochs', flags.epochs),
     ...defined('batchSize', flags.batchSize),

@@ -14,6 +14,7 @@ export type { ModelCard, ModelCardInput } from './model-card.ts';
 export { readModelCard, readModelCardFile, writeModelCard } from './model-card-file.ts';
 export { createModelCard, exportModel, sha256Hex } from './export-model.ts';
 export type { ModelCardOptions } from './export-model.ts';
+export { exportCheckpoint } from './export-checkpoint.ts';
 export { readOnnxModelInfo } from './onnx-model-info.ts';
 export type { OnnxModelInfo, OnnxTensorInfo } from './onnx-model-info.ts';
 export { loadModel } from './load-model.ts';

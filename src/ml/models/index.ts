@@ -20,3 +20,4 @@ export type { MlmFacts, MlmInput, MlmOutput } from './mlm-facts.ts';
 export { formatLayerTable, layerOperation, layerRows } from './describe-model.ts';
 export type { LayerRow } from './describe-model.ts';
 export { initParameters } from './init-parameters.ts';
+export { SHIPPED_MODELS_DIR, shippedBaseCheckpoint } from './shipped-models.ts';
