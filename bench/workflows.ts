@@ -46,7 +46,8 @@ const concurrency = Number(args.concurrency);
 type PhaseFigures = { tasks_per_s: number; p50_ms: number; p99_ms: number; max_ms: number };
 
 async function main(): Promise<void> {
-  const results: Record<string, { throughput: PhaseFigures; latency: PhaseFigures } | { skipped: string }> = {};
+  const results: Record<string, { throughput: PhaseFigures; latency: PhaseFigures } | { skipped: string }> =
+    {};
   for (const engine of args.engines.split(',')) {
     if (engine === 'pglite') {
       const dir = await mkdtemp(join(tmpdir(), 'fair-bench-pglite-'));
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ tasks, rate_per_s: rate, concurrency, results }, null, 2));
 }
 
-async function benchEngine(databaseUrl: string): Promise<{ throughput: PhaseFigures; latency: PhaseFigures }> {
+async function benchEngine(
+  databaseUrl: string,
+): Promise<{ throughput: PhaseFigures; latency: PhaseFigures }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fair-bench-workflows-'));
   const config = loadConfig({ FAIR_DATA_DIR: dataDir });
   const blobs = await createBlobStore(undefined, { dataDir, s3: config.s3 });

@@ -55,7 +55,10 @@ export interface ExecutorProtocol {
   /** Appends log lines of an attempt (stdout/stderr and `context.log`). */
   appendLogs(attemptId: string, lines: readonly string[]): Promise<void>;
   /** Appends task events (e.g. training metrics) to the execution's event stream. */
-  appendEvents(attemptId: string, events: readonly { type: string; data: Record<string, unknown> }[]): Promise<void>;
+  appendEvents(
+    attemptId: string,
+    events: readonly { type: string; data: Record<string, unknown> }[],
+  ): Promise<void>;
   /**
    * Resolves when there may be new queued work (a NOTIFY from a launch or a retry) or after `maxWaitMs`.
    */
