@@ -7,6 +7,7 @@ import type {
   ExecutionSummary,
   ExecutionView,
   JsonSchema,
+  Lineage,
   LogLine,
   NodeView,
   WorkflowSummary,
@@ -253,4 +254,32 @@ export function formatEvent(event: ExecutionEvent): string {
  */
 export function formatLogLine(line: LogLine): string {
   return `${line.nodeId}#${line.attempt} ${line.line}`;
+}
+
+/**
+ * The lineage of an artifact as an indented tree: each level names the execution, workflow, node and task that
+ * produced it, then the input blobs it was made from.
+ * @param lineage - from the control plane's `lineage(uri)`
+ */
+export function formatLineage(lineage: Lineage): string {
+  const lines: string[] = [];
+  const visit = (node: Lineage, depth: number): void => {
+    const pad = '  '.repeat(depth);
+    const part = node.producedAs === node.uri ? '' : ` (in ${node.producedAs})`;
+    lines.push(`${pad}${node.uri}${part}`);
+    lines.push(
+      `${pad}  produced by ${node.workflow} execution ${node.executionId}, node ${node.nodeId} (${node.task}), ` +
+        `output ${node.output}, at ${node.producedAt.toISOString()}`,
+    );
+    for (const source of node.sources) {
+      if (source.lineage === null)
+        lines.push(`${pad}  input ${source.input}: ${source.uri} (not produced by a workflow)`);
+      else {
+        lines.push(`${pad}  input ${source.input}:`);
+        visit(source.lineage, depth + 2);
+      }
+    }
+  };
+  visit(lineage, 0);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * @module cli/commands/workflow — `fair workflow list | describe | run | status | logs | cancel | relaunch`: versioned
+ * @module cli/commands/workflow — `fair workflow list | describe | run | status | logs | cancel | relaunch | lineage`: versioned
  * workflows from the command line. With the embedded database, `run --follow` also runs a local worker in this
  * process until the execution ends (PGlite is single-process).
  */
@@ -18,6 +18,7 @@ import {
   formatEvent,
   formatExecution,
   formatExecutionList,
+  formatLineage,
   formatLogLine,
   formatWorkflow,
   formatWorkflowList,
@@ -98,6 +99,18 @@ export function registerWorkflowCommands(program: Command, config: Config): void
     .description('cancel an execution: queued tasks are dropped, running task processes stopped')
     .action(async (id: string, flags: RuntimeFlags) =>
       withRuntime(config, flags, async (rt) => out(`execution ${id}: ${await rt.controlPlane.cancel(id)}\n`)),
+    );
+  addRuntimeOptions(workflow.command('lineage <uri>'))
+    .description(
+      'show what produced an artifact: execution, workflow and task versions, inputs, and the lineage of each input blob',
+    )
+    .option('--json', 'print the lineage as JSON')
+    .action(async (uri: string, flags: RuntimeFlags & JsonFlag) =>
+      withRuntime(config, flags, async (rt) => {
+        const lineage = await rt.controlPlane.lineage(uri);
+        if (flags.json) json(lineage);
+        else out(formatLineage(lineage));
+      }),
     );
   followOptions(
     addRuntimeOptions(workflow.command('relaunch <execution>'))
