@@ -6,11 +6,12 @@
  * - throughput: `--tasks` executions launched at once (a backlog); tasks/s = tasks ÷ (first launch → last finish).
  *   Queued→started latency under a backlog is mostly time spent waiting in the queue, so it is printed but is not
  *   the latency figure.
- * - latency: `--tasks` executions launched at a steady `--rate` per second (below capacity); queued→started p50/p99
- *   from the database clock (`task_attempts.started_at − queued_at`) is the scheduling latency.
+ * - latency: `--tasks` executions launched at a steady `--rate` per second (default: half the throughput just
+ *   measured on that engine, i.e. below capacity); queued→started p50/p99 from the database clock
+ *   (`task_attempts.started_at − queued_at`) is the scheduling latency.
  * Targets on PostgreSQL: ≥ 200 tasks/s, p99 ≤ 50 ms.
  *
- * Usage: npm run bench:workflows -- [--tasks 1000] [--rate 100] [--concurrency 2] [--engines pglite,postgres]
+ * Usage: npm run bench:workflows -- [--tasks 1000] [--rate auto|<per s>] [--concurrency 2] [--engines pglite,postgres]
  *        [--database-url postgres://…]   (default: the loopback test cluster of tests/setup/postgres.ts, started if
  *        needed, with a fresh database)
  */
@@ -33,21 +34,20 @@ import { startTestPostgres } from '../tests/setup/postgres.ts';
 const { values: args } = parseArgs({
   options: {
     tasks: { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '100' },
+    rate: { type: 'string', default: 'auto' },
     concurrency: { type: 'string', default: '2' },
     engines: { type: 'string', default: 'pglite,postgres' },
     'database-url': { type: 'string' },
   },
 });
 const tasks = Number(args.tasks);
-const rate = Number(args.rate);
 const concurrency = Number(args.concurrency);
 
 type PhaseFigures = { tasks_per_s: number; p50_ms: number; p99_ms: number; max_ms: number };
+type EngineFigures = { throughput: PhaseFigures; latency: PhaseFigures & { rate_per_s: number } };
 
 async function main(): Promise<void> {
-  const results: Record<string, { throughput: PhaseFigures; latency: PhaseFigures } | { skipped: string }> =
-    {};
+  const results: Record<string, EngineFigures | { skipped: string }> = {};
   for (const engine of args.engines.split(',')) {
     if (engine === 'pglite') {
       const dir = await mkdtemp(join(tmpdir(), 'fair-bench-pglite-'));
@@ -67,12 +67,10 @@ async function main(): Promise<void> {
         }
     } else throw new Error(`unknown engine ${engine} (pglite, postgres)`);
   }
-  console.log(JSON.stringify({ tasks, rate_per_s: rate, concurrency, results }, null, 2));
+  console.log(JSON.stringify({ tasks, concurrency, results }, null, 2));
 }
 
-async function benchEngine(
-  databaseUrl: string,
-): Promise<{ throughput: PhaseFigures; latency: PhaseFigures }> {
+async function benchEngine(databaseUrl: string): Promise<EngineFigures> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fair-bench-workflows-'));
   const config = loadConfig({ FAIR_DATA_DIR: dataDir });
   const blobs = await createBlobStore(undefined, { dataDir, s3: config.s3 });
@@ -95,9 +93,11 @@ async function benchEngine(
     await runPhase(controlPlane, db, 20, Infinity);
     process.stderr.write(`${db.engine}: throughput, ${tasks} tasks launched at once\n`);
     const throughput = await runPhase(controlPlane, db, tasks, Infinity);
+    const rate =
+      args.rate === 'auto' ? Math.max(1, Math.round(throughput.tasks_per_s / 2)) : Number(args.rate);
     process.stderr.write(`${db.engine}: latency, ${tasks} tasks at ${rate}/s\n`);
     const latency = await runPhase(controlPlane, db, tasks, rate);
-    return { throughput, latency };
+    return { throughput, latency: { rate_per_s: rate, ...latency } };
   } finally {
     await worker.stop();
     await controlPlane.close();

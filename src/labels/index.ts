@@ -13,6 +13,7 @@ export {
   resolveLabelLimits,
 } from './label-types.ts';
 export { parseLabelGeoJson } from './parse-label-geojson.ts';
+export { type GeoJsonTextCounts, checkTextLimits, scanGeoJsonText } from './geojson-size-scan.ts';
 export { readLabelFile, readTextFileWithin } from './read-label-file.ts';
 export {
   type AoiOptions,

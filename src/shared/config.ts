@@ -21,6 +21,19 @@ const envSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   FAIR_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
   FAIR_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  FAIR_PUBLIC_URL: z.string().url().optional(),
+  FAIR_OAUTH_CLIENT_ID: z.string().optional(),
+  FAIR_OAUTH_CLIENT_SECRET: z.string().optional(),
+  FAIR_OAUTH_AUTHORIZE_URL: z.string().url().default('https://www.openstreetmap.org/oauth2/authorize'),
+  FAIR_OAUTH_TOKEN_URL: z.string().url().default('https://www.openstreetmap.org/oauth2/token'),
+  FAIR_OAUTH_USERINFO_URL: z
+    .string()
+    .url()
+    .default('https://api.openstreetmap.org/api/0.6/user/details.json'),
+  FAIR_OAUTH_SCOPE: z.string().default('read_prefs'),
+  FAIR_ADMIN_USERS: z.string().default(''),
+  FAIR_API_BODY_LIMIT: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  FAIR_API_MAX_VERTICES: z.coerce.number().int().positive().default(500_000),
 });
 
 /** How the `s3://` blob store reaches its server. */
@@ -35,6 +48,30 @@ export type S3Config = {
   accessKeyId: string | undefined;
   /** Secret key (env AWS_SECRET_ACCESS_KEY). */
   secretAccessKey: string | undefined;
+};
+
+/** The OAuth2 provider users log in with (authorization code + PKCE); OpenStreetMap by default. */
+export type OAuthConfig = {
+  /** Client id registered with the provider (env FAIR_OAUTH_CLIENT_ID); login is off when absent. */
+  clientId: string | undefined;
+  /** Client secret (env FAIR_OAUTH_CLIENT_SECRET); public PKCE clients have none. */
+  clientSecret: string | undefined;
+  /** Authorization endpoint (env FAIR_OAUTH_AUTHORIZE_URL, default OpenStreetMap's). */
+  authorizeUrl: string;
+  /** Token endpoint (env FAIR_OAUTH_TOKEN_URL, default OpenStreetMap's). */
+  tokenUrl: string;
+  /** User info endpoint (env FAIR_OAUTH_USERINFO_URL, default OpenStreetMap's `user/details.json`). */
+  userInfoUrl: string;
+  /** Scopes asked for (env FAIR_OAUTH_SCOPE, default `read_prefs`). */
+  scope: string;
+};
+
+/** Limits of the HTTP API's request bodies. */
+export type ApiLimits = {
+  /** Largest request body in bytes (env FAIR_API_BODY_LIMIT, default 10 MiB). */
+  bodyLimit: number;
+  /** Most GeoJSON positions in one JSON request body (env FAIR_API_MAX_VERTICES, default 500,000). */
+  maxVertices: number;
 };
 
 /** The typed configuration of one fAIr process; see docs/configuration.md for each variable. */
@@ -61,6 +98,14 @@ export type Config = {
   workerConcurrency: number | undefined;
   /** Seconds a worker's lease on a task attempt lasts without a heartbeat (env FAIR_LEASE_SECONDS, default 30). */
   leaseSeconds: number;
+  /** URL the server is reached at, for OAuth2 redirects and links (env FAIR_PUBLIC_URL, default its listen address). */
+  publicUrl: string | undefined;
+  /** The OAuth2 login provider. */
+  oauth: OAuthConfig;
+  /** Provider user ids (`osm:123` or `123`) made admins when they log in (env FAIR_ADMIN_USERS, comma-separated). */
+  adminUsers: string[];
+  /** Request body limits of the HTTP API. */
+  api: ApiLimits;
 };
 
 /**
@@ -98,5 +143,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     workerConcurrency: e.FAIR_WORKER_CONCURRENCY,
     leaseSeconds: e.FAIR_LEASE_SECONDS,
+    publicUrl: e.FAIR_PUBLIC_URL,
+    oauth: {
+      clientId: e.FAIR_OAUTH_CLIENT_ID || undefined,
+      clientSecret: e.FAIR_OAUTH_CLIENT_SECRET || undefined,
+      authorizeUrl: e.FAIR_OAUTH_AUTHORIZE_URL,
+      tokenUrl: e.FAIR_OAUTH_TOKEN_URL,
+      userInfoUrl: e.FAIR_OAUTH_USERINFO_URL,
+      scope: e.FAIR_OAUTH_SCOPE,
+    },
+    adminUsers: e.FAIR_ADMIN_USERS.split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== ''),
+    api: { bodyLimit: e.FAIR_API_BODY_LIMIT, maxVertices: e.FAIR_API_MAX_VERTICES },
   };
 }
