@@ -1,0 +1,33 @@
+/** @module stac/migrations — the `stac_items` table (domain `stac`); never edit an applied one, add another. */
+import type { Migration } from '../db/index.ts';
+
+const items = `
+CREATE TABLE stac_items (
+  collection text COLLATE "C" NOT NULL,
+  id text COLLATE "C" NOT NULL,
+  min_x double precision,
+  min_y double precision,
+  max_x double precision,
+  max_y double precision,
+  datetime timestamptz,
+  start_datetime timestamptz,
+  end_datetime timestamptz,
+  tasks text[] NOT NULL DEFAULT '{}',
+  keywords text[] NOT NULL DEFAULT '{}',
+  properties jsonb NOT NULL,
+  item jsonb NOT NULL,
+  etag text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (collection, id)
+);
+CREATE INDEX stac_items_id ON stac_items (id);
+CREATE INDEX stac_items_x ON stac_items (min_x, max_x);
+CREATE INDEX stac_items_y ON stac_items (min_y, max_y);
+CREATE INDEX stac_items_start ON stac_items (start_datetime);
+CREATE INDEX stac_items_end ON stac_items (end_datetime);
+CREATE INDEX stac_items_tasks ON stac_items USING gin (tasks);
+CREATE INDEX stac_items_keywords ON stac_items USING gin (keywords);
+`;
+
+/** Every migration of the `stac` domain, in order. */
+export const stacMigrations: readonly Migration[] = [{ id: '0001-stac-items', sql: items }];
