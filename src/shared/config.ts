@@ -32,7 +32,11 @@ const envSchema = z.object({
     .default('https://api.openstreetmap.org/api/0.6/user/details.json'),
   FAIR_OAUTH_SCOPE: z.string().default('read_prefs'),
   FAIR_ADMIN_USERS: z.string().default(''),
-  FAIR_API_BODY_LIMIT: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  FAIR_API_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   FAIR_API_MAX_VERTICES: z.coerce.number().int().positive().default(500_000),
 });
 

@@ -8,6 +8,7 @@ import { registerLabelsCommands } from './labels.ts';
 import { registerModelCommands } from './model.ts';
 import { registerPredictCommands } from './predict.ts';
 import { registerPredictChipsCommands } from './predict-chips.ts';
+import { registerServeCommands } from './serve.ts';
 import { registerTilesCommands } from './tiles.ts';
 import { registerTrainCommands } from './train.ts';
 import { registerWorkerCommands } from './worker.ts';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, config: Config): void {
   registerModelCommands(program, config);
   registerPredictCommands(program, config);
   registerPredictChipsCommands(program, config);
+  registerServeCommands(program, config);
   registerTilesCommands(program, config);
   registerTrainCommands(program, config);
   registerWorkerCommands(program, config);
