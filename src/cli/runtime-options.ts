@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../shared/index.ts';
+import type { ControlPlaneHooks, WorkflowRuntime } from '../workflows/index.ts';
 
 /** The parsed runtime flags (commander's camel-cased names). */
 export type RuntimeFlags = { data?: string; databaseUrl?: string; storageUrl?: string };
@@ -48,4 +49,15 @@ export function applyRuntimeFlags(config: Config, flags: RuntimeFlags): Config {
   if (flags.databaseUrl !== undefined) next.databaseUrl = flags.databaseUrl;
   if (flags.storageUrl !== undefined) next.storageUrl = flags.storageUrl;
   return next;
+}
+
+/**
+ * The model-version hooks every local worker of the CLI uses (`fair worker`, `fair workflow run --follow`, `fair
+ * serve`): the model registry, so a version registered by a training is the same record whichever process ran it.
+ * @param runtime - the open workflow runtime (its database and blob store)
+ * @returns the registry-backed hooks
+ */
+export async function registryWorkerHooks(runtime: WorkflowRuntime): Promise<ControlPlaneHooks> {
+  const server = await import('../server/index.ts');
+  return (await server.openServerServices(runtime)).hooks;
 }

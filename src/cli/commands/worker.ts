@@ -10,7 +10,7 @@ import type * as Storage from '../../storage/index.ts';
 import type * as Workflows from '../../workflows/index.ts';
 import type { WorkerActivity } from '../../workflows/index.ts';
 import { integerIn } from '../flags.ts';
-import { addRuntimeOptions, applyRuntimeFlags } from '../runtime-options.ts';
+import { addRuntimeOptions, applyRuntimeFlags, registryWorkerHooks } from '../runtime-options.ts';
 import type { RuntimeFlags } from '../runtime-options.ts';
 
 // The workflows domain (database drivers, the executor) loads only when a worker command runs.
@@ -80,7 +80,7 @@ async function workerCommand(config: Config, flags: WorkerFlags): Promise<void> 
       catalogModule: workflows.builtinCatalogModule,
       blobs: runtime.blobs,
       config: effective,
-      hooks: cp.hooks,
+      hooks: await registryWorkerHooks(runtime),
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       onActivity: (activity) => out(describeActivity(activity)),
       onError: (error) => err(`fair worker: ${error instanceof Error ? error.message : String(error)}`),

@@ -11,6 +11,7 @@ import { startSyntheticTileServer } from '../../synthetic/index.ts';
 import type { SyntheticTileServer } from '../../synthetic/index.ts';
 import { openWorkflowRuntime } from '../../workflows/index.ts';
 import { runFair } from '../test-support/run-fair.ts';
+import { registryWorkerHooks } from '../runtime-options.ts';
 import type { FairRun } from '../test-support/run-fair.ts';
 
 let dir = '';
@@ -33,7 +34,10 @@ beforeAll(async () => {
         await runtime.blobs.put(`models/base/${file}`, await readFile(path.join(models, file)))
       ).uri;
     artifacts['model_dir'] = `${runtime.blobs.uriOf('models/base')}/`;
-    await runtime.controlPlane.hooks.registerModelVersion(
+    // The CLI's workers resolve model versions through the registry, as `fair serve` does.
+    await (
+      await registryWorkerHooks(runtime)
+    ).registerModelVersion(
       { name: 'base', artifacts, metrics: {}, source: {} },
       { executionId: 'cli-test', nodeId: 'setup' },
     );

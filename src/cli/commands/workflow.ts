@@ -11,7 +11,7 @@ import type { Config } from '../../shared/index.ts';
 import type * as Workflows from '../../workflows/index.ts';
 import type { ExecutionView, WorkflowRuntime } from '../../workflows/index.ts';
 import { integerIn } from '../flags.ts';
-import { addRuntimeOptions, applyRuntimeFlags } from '../runtime-options.ts';
+import { addRuntimeOptions, applyRuntimeFlags, registryWorkerHooks } from '../runtime-options.ts';
 import type { RuntimeFlags } from '../runtime-options.ts';
 import {
   endsNode,
@@ -215,7 +215,7 @@ async function followExecution(
         catalogModule: workflows.builtinCatalogModule,
         blobs: rt.blobs,
         config,
-        hooks: cp.hooks,
+        hooks: await registryWorkerHooks(rt),
         onError: (error) => err(`worker: ${(error as Error).message ?? String(error)}`),
       })
     : undefined;
