@@ -28,7 +28,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { OpenStreams } from './routes/execution-events.ts';
 import { executionRoutes } from './routes/execution-routes.ts';
 import { metaRoutes } from './routes/meta-routes.ts';
-import type { RouteDeps } from './routes/route-deps.ts';
+import type { RouteDeps, RouteSet } from './routes/route-deps.ts';
 import { workflowRoutes } from './routes/workflow-routes.ts';
 
 /** The parts of the workflows runtime the server uses. */
@@ -42,6 +42,8 @@ export type ServerOptions = {
   runtime: ServerRuntime;
   /** Domain endpoint tables to mount (MLflow tracking, registry, STAC), or builders given the public URL; default none. */
   tables?: readonly TableSource[];
+  /** Route sets of fAIr's resources (`openServerServices(…).routeSets`), closed with the server; default none. */
+  routeSets?: readonly RouteSet[];
   /** MLflow's artifact proxy (`mlflowArtifactEndpoints(tracking)`), default none. */
   artifactEndpoints?: readonly ArtifactProxyEndpoint[];
   /** Every request acts as the local admin; only loopback hosts may then be served. Default false. */
@@ -117,6 +119,9 @@ export async function createServer(options: ServerOptions): Promise<FairServer> 
 
   const streams = new OpenStreams();
   app.addHook('preClose', async () => streams.abortAll());
+  app.addHook('onClose', async () => {
+    for (const set of options.routeSets ?? []) await set.close?.();
+  });
   const deps: RouteDeps = { controlPlane: runtime.controlPlane, auth, streams, publicUrl };
   const routes: Route[] = [];
   const document = (): OpenApiObject =>
@@ -133,6 +138,7 @@ export async function createServer(options: ServerOptions): Promise<FairServer> 
     ...authRoutes(deps),
     ...workflowRoutes(deps),
     ...executionRoutes(deps),
+    ...(options.routeSets ?? []).flatMap((set) => set.routes(deps)),
     ...(options.tables ?? []).flatMap((t) => tableRoutes(typeof t === 'function' ? t(publicUrl) : t)),
   );
   for (const r of routes) mountRoute(app, r);

@@ -6,7 +6,10 @@
 export { createServer } from './app.ts';
 export type { FairServer, ServerOptions, ServerRuntime } from './app.ts';
 export { openServerServices } from './services.ts';
-export type { ServerServices } from './services.ts';
+export type { ServerServices, ServerServicesOptions } from './services.ts';
+export { openResources } from './resources/open-resources.ts';
+export type { ResourceOptions, Resources } from './resources/open-resources.ts';
+export type { RouteDeps, RouteSet } from './routes/route-deps.ts';
 export { canModify, canRead, currentUser, requireModify, requireRead, requireUser } from './auth/access.ts';
 export { SESSION_COOKIE, cookieValue, createAuthService, providerName } from './auth/auth-service.ts';
 export type { AuthMode, AuthService, AuthServiceOptions, Credentials } from './auth/auth-service.ts';

@@ -23,12 +23,17 @@ import {
   openSqlTrackingStore,
 } from '../tracking/index.ts';
 import type { ArtifactProxyEndpoint, TrackingService } from '../tracking/index.ts';
-import type { ControlPlaneHooks } from '../workflows/index.ts';
+import type { Config } from '../shared/index.ts';
+import type { ControlPlane, ControlPlaneHooks } from '../workflows/index.ts';
 import { AuthStore } from './auth/auth-store.ts';
 import { serverMigrations } from './auth/migrations.ts';
 import { baseUrlTable } from './mount/endpoint-table.ts';
 import type { EndpointTable, TableSource } from './mount/endpoint-table.ts';
+import { openTrainingLineage, withTrainingLineage } from './resources/lineage-hooks.ts';
+import { openResources } from './resources/open-resources.ts';
+import type { ResourceOptions, Resources } from './resources/open-resources.ts';
 import { EXECUTION_KIND } from './routes/execution-routes.ts';
+import type { RouteSet } from './routes/route-deps.ts';
 
 /** The services and endpoint tables `createServer` mounts. */
 export type ServerServices = {
@@ -40,20 +45,31 @@ export type ServerServices = {
   hooks: ControlPlaneHooks;
   tables: TableSource[];
   artifactEndpoints: ArtifactProxyEndpoint[];
+  /** fAIr's resources (datasets, trainings, models, predictions, feedback, stats), when opened with a config. */
+  resources: Resources | undefined;
+  /** Their routes, for `createServer({ routeSets })`. */
+  routeSets: RouteSet[];
 };
+
+/** What the resources need besides the runtime; without `config` they are not opened (workers need only hooks). */
+export type ServerServicesOptions = {
+  config?: Config;
+} & Partial<Pick<ResourceOptions, 'onError' | 'syncPredictionMaxKm2' | 'overpass' | 'validateStac'>>;
 
 /**
  * Opens the domain services over the runtime's database and blob store. New run artifacts are recorded under
  * `mlflow-artifacts:` so MLflow clients upload and download them through the server's proxy.
- * @param runtime - database and blob store (of `openWorkflowRuntime`)
- * @returns the services, the endpoint tables (`mlflow-tracking`, `mlflow-registry`, `stac`), the artifact proxy and
- *   the workers' hooks
- * @throws AppError from the migrations of tracking, registry, STAC or the server
+ * @param runtime - database and blob store (of `openWorkflowRuntime`); its control plane for the resources
+ * @param options - `config` opens fAIr's resources (with the control plane); their background-work error sink and
+ *   limits
+ * @returns the services, the endpoint tables (`mlflow-tracking`, `mlflow-registry`, `stac`), the artifact proxy,
+ *   the workers' hooks and the resources' route sets
+ * @throws AppError from the migrations of tracking, registry, STAC, the server or its resources
  */
-export async function openServerServices(runtime: {
-  db: Database;
-  blobs: BlobStore;
-}): Promise<ServerServices> {
+export async function openServerServices(
+  runtime: { db: Database; blobs: BlobStore; controlPlane?: ControlPlane },
+  options: ServerServicesOptions = {},
+): Promise<ServerServices> {
   const { db } = runtime;
   await migrate(db, 'server', serverMigrations);
   const tracking = await createTrackingService({
@@ -66,10 +82,31 @@ export async function openServerServices(runtime: {
     runMetrics: runMetricsFrom(tracking),
   });
   const owners = new AuthStore(db);
-  const hooks = createRegistryHooks(registry, {
-    ownerOf: async (executionId) => (await owners.accessOf(EXECUTION_KIND, executionId)).ownerId ?? undefined,
-  });
+  // Versions registered by the API's trainings record their MLflow run and fAIr dataset.
+  const lineage = await openTrainingLineage(db);
+  const hooks = withTrainingLineage(
+    createRegistryHooks(registry, {
+      ownerOf: async (executionId) =>
+        (await owners.accessOf(EXECUTION_KIND, executionId)).ownerId ?? undefined,
+      runOf: lineage.runOf,
+    }),
+    lineage,
+  );
   const stac = await openSqlStacBackend(db);
+  const { config, ...resourceOptions } = options;
+  const resources =
+    config === undefined || runtime.controlPlane === undefined
+      ? undefined
+      : await openResources({
+          ...resourceOptions,
+          db,
+          blobs: runtime.blobs,
+          controlPlane: runtime.controlPlane,
+          config,
+          registry,
+          tracking,
+          stac,
+        });
   const stacTable = (publicUrl: () => string): EndpointTable =>
     baseUrlTable(
       'stac',
@@ -87,5 +124,7 @@ export async function openServerServices(runtime: {
       stacTable,
     ],
     artifactEndpoints: mlflowArtifactEndpoints(tracking),
+    resources,
+    routeSets: resources === undefined ? [] : [resources],
   };
 }

@@ -107,4 +107,24 @@ describe.each(testDatabaseEngines())('training tracker on $name', (engine) => {
       (await failure(createTrainingTracker(f.service, { experimentName: 'retired' }))).message,
     ).toContain("experiment 'retired' is deleted");
   });
+
+  it('continues an existing run, keeping replayed epochs once', async () => {
+    const first = await createTrainingTracker(f.service, { experimentName: 'resumed', now: () => clock });
+    const stored = (epoch: number) => ({ ...epochEvent(epoch, false), at: new Date(clock + epoch) });
+    await first.handleEvent(stored(1));
+    const again = await createTrainingTracker(f.service, {
+      experimentName: 'ignored when continuing',
+      runId: first.runId,
+      now: () => clock,
+    });
+    expect([again.runId, again.experimentId]).toEqual([first.runId, first.experimentId]);
+    for (const epoch of [1, 2]) await again.handleEvent(stored(epoch));
+    await again.logEvaluation({ object_f1: 0.7 });
+    const history = await f.service.getMetricHistory(first.runId, 'train_loss');
+    expect(history.items.map((m) => m.step)).toEqual([1, 2]);
+    expect((await f.service.getMetricHistory(first.runId, 'eval_object_f1')).items[0]?.step).toBe(2);
+    expect(
+      (await failure(createTrainingTracker(f.service, { experimentName: 'x', runId: 'no-such-run' }))).code,
+    ).toBe('RESOURCE_DOES_NOT_EXIST');
+  });
 });

@@ -32,6 +32,11 @@ export type TrainingTrackerOptions = {
   nodeId?: string | undefined;
   /** The clock, ms since the epoch, default `Date.now`. */
   now?: () => number;
+  /**
+   * Continue recording into this existing run instead of creating one (a process following the training again
+   * after a restart replays the events: identical metrics are kept once), default a new run.
+   */
+  runId?: string | undefined;
 };
 
 /** One training run being recorded. */
@@ -62,9 +67,10 @@ const notMetrics = new Set(['epoch', 'attempt']);
 /**
  * Starts recording a training run: finds or creates the experiment and creates a RUNNING run.
  * @param service - the tracking service
- * @param options - experiment, run name, tags, node filter
+ * @param options - experiment, run name, tags, node filter; `runId` to continue an existing run
  * @returns the tracker
- * @throws AppError INVALID_PARAMETER_VALUE when the experiment exists but is deleted, or for bad tags
+ * @throws AppError INVALID_PARAMETER_VALUE when the experiment exists but is deleted, or for bad tags;
+ *   RESOURCE_DOES_NOT_EXIST for an unknown `runId`
  * @example
  * const tracker = await createTrainingTracker(tracking, { experimentName: 'banepa', nodeId: 'train',
  *   tags: { 'fair.execution_id': id } });
@@ -76,15 +82,18 @@ export async function createTrainingTracker(
   options: TrainingTrackerOptions,
 ): Promise<TrainingTracker> {
   const now = options.now ?? Date.now;
-  const experimentId = await experimentIdFor(service, options.experimentName);
-  const run = await service.createRun({
-    experimentId,
-    runName: options.runName,
-    userId: options.userId,
-    startTime: now(),
-    tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
-  });
+  const run =
+    options.runId !== undefined
+      ? await service.getRun(options.runId)
+      : await service.createRun({
+          experimentId: await experimentIdFor(service, options.experimentName),
+          runName: options.runName,
+          userId: options.userId,
+          startTime: now(),
+          tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
+        });
   const runId = run.info.run_id;
+  const experimentId = run.info.experiment_id;
   let lastEpoch: number | undefined;
 
   return {

@@ -59,11 +59,16 @@ async function serveCommand(config: Config, flags: ServeFlags): Promise<void> {
   let http: Server.FairServer | undefined;
   try {
     // The registry records the model versions trainings register (instead of the control plane's default table).
-    const services = await server.openServerServices(runtime);
+    const services = await server.openServerServices(runtime, {
+      config: effective,
+      onError: (error) =>
+        err(`fair serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    });
     http = await server.createServer({
       config: effective,
       runtime,
       tables: services.tables,
+      routeSets: services.routeSets,
       artifactEndpoints: services.artifactEndpoints,
       singleUser,
       onError: (error, request) =>

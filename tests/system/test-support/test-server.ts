@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestDatabaseEngine } from '../../../src/db/test-support/test-databases.ts';
 import { createServer, openServerServices } from '../../../src/server/index.ts';
-import type { FairServer } from '../../../src/server/index.ts';
+import type { FairServer, Resources } from '../../../src/server/index.ts';
 import { loadConfig } from '../../../src/shared/index.ts';
 import type { Config } from '../../../src/shared/index.ts';
 import {
@@ -25,6 +25,10 @@ export type TestServer = {
   runtime: WorkflowRuntime;
   config: Config;
   worker: LocalWorker | undefined;
+  /** fAIr's resources (their services, e.g. to wait for a training's follower). */
+  resources: Resources | undefined;
+  /** Errors of the resources' background work (followers, publishing, jobs). */
+  backgroundErrors: unknown[];
   close(): Promise<void>;
 };
 
@@ -60,12 +64,18 @@ export async function startTestServer(
   const runtime = await openWorkflowRuntime(config);
   let server: FairServer | undefined;
   let worker: LocalWorker | undefined;
+  const backgroundErrors: unknown[] = [];
   try {
-    const services = await openServerServices(runtime);
+    const services = await openServerServices(runtime, {
+      config,
+      overpass: { backoffMs: 1 },
+      onError: (error) => void backgroundErrors.push(error),
+    });
     server = await createServer({
       config,
       runtime,
       tables: services.tables,
+      routeSets: services.routeSets,
       artifactEndpoints: services.artifactEndpoints,
       singleUser: options.singleUser === true,
     });
@@ -89,6 +99,8 @@ export async function startTestServer(
       runtime,
       config,
       worker,
+      resources: services.resources,
+      backgroundErrors,
       async close() {
         await worker?.stop();
         await started.close();
