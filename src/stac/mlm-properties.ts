@@ -2,6 +2,7 @@
  * @module stac/mlm-properties — the MLM v1.5 fields, model assets and version links shared by base-model and
  * local-model items, derived from a model declaration's MLM facts and its model card (never typed by hand).
  */
+import { bboxPolygon } from '../geo/index.ts';
 import type { MlmFacts, ModelCard } from '../ml/index.ts';
 import { invalid } from '../shared/index.ts';
 import { BROWSER_RUNTIMES, MediaTypes } from './stac-constants.ts';
@@ -249,16 +250,5 @@ export function bboxGeometry(bbox: Bbox): { type: 'Polygon'; coordinates: number
   const [w, s, e, n] = bbox;
   if (!bbox.every(Number.isFinite) || s > n)
     invalid(`bbox ${JSON.stringify(bbox)} is not west,south,east,north`);
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
+  return bboxPolygon([w, s, e, n]);
 }

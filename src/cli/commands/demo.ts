@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { FeatureCollection, Polygon } from 'geojson';
+import { bboxPolygon } from '../../geo/index.ts';
 import type { BBox } from '../../geo/index.ts';
 import { isAppError } from '../../shared/index.ts';
 import type { Config } from '../../shared/index.ts';
@@ -290,21 +291,6 @@ async function scoreAgainst(
     truth,
     { threshold: 0.5 },
   );
-}
-
-function bboxPolygon([w, s, e, n]: BBox): Polygon {
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
 }
 
 function metricText(data: Record<string, unknown>): string {
