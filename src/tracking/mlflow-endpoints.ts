@@ -68,6 +68,8 @@ export function mlflowEndpoints(service: TrackingService): MlflowEndpoint[] {
     endpoint('GET', 'experiments/get-by-name', requests.getExperimentByName, getExperimentByName),
     endpoint('POST', 'experiments/search', requests.searchExperiments, searchExperiments),
     endpoint('GET', 'experiments/search', requests.searchExperiments, searchExperiments),
+    // MLflow 1.x's listing, still called by older clients (the npm `mlflow` package): a search without a filter.
+    endpoint('GET', 'experiments/list', requests.searchExperiments, searchExperiments),
     endpoint('POST', 'experiments/update', requests.updateExperiment, updateExperiment),
     endpoint('POST', 'experiments/delete', requests.experimentId, deleteExperiment),
     endpoint('POST', 'experiments/restore', requests.experimentId, restoreExperiment),
