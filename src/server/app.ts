@@ -17,6 +17,7 @@ import type { AuthService } from './auth/auth-service.ts';
 import { isLoopbackHost } from './auth/loopback.ts';
 import { serverMigrations } from './auth/migrations.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
+import { registerStacCors } from './http/cors.ts';
 import { errorFamilyOf, errorResponse, toAppError } from './http/error-response.ts';
 import type { Route, RouteDoc } from './http/route.ts';
 import { artifactProxyRoutes, withRawBodies } from './mount/artifact-proxy.ts';
@@ -97,6 +98,7 @@ export async function createServer(options: ServerOptions): Promise<FairServer> 
   });
   const app = fastify({ bodyLimit: config.api.bodyLimit, logger: false, forceCloseConnections: true });
   registerBodyParsers(app, config.api);
+  registerStacCors(app);
   app.addHook('onRequest', async (request) => {
     setRequestUser(
       request,

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'UNAUTHENTICATED'
   | 'LIMIT_EXCEEDED'
+  | 'RESOURCE_EXHAUSTED'
   | 'UPSTREAM_FAILURE'
   | 'TIMEOUT'
   | 'NOT_IMPLEMENTED'
@@ -23,6 +24,8 @@ export const codeToStatus: Readonly<Record<ErrorCode, number>> = {
   PERMISSION_DENIED: 403,
   UNAUTHENTICATED: 401,
   LIMIT_EXCEEDED: 413,
+  // Busy now, try later (MLflow's name for 429).
+  RESOURCE_EXHAUSTED: 429,
   UPSTREAM_FAILURE: 502,
   TIMEOUT: 504,
   NOT_IMPLEMENTED: 501,

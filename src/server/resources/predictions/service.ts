@@ -20,6 +20,7 @@ import type { ImageryPolicy } from '../common/imagery-check.ts';
 import { pageOf } from '../common/paging.ts';
 import type { Page } from '../common/paging.ts';
 import { visible } from '../common/viewer.ts';
+import { SerialQueue } from '../common/serial-queue.ts';
 import type { Viewer } from '../common/viewer.ts';
 import type { DatasetService } from '../datasets/service.ts';
 import type { ModelService } from '../models/service.ts';
@@ -64,6 +65,8 @@ export type PredictionServiceOptions = {
   syncMaxKm2?: number;
   /** Longest prediction on the fly, default 120 s. */
   syncTimeoutMs?: number;
+  /** Most predictions on the fly running or waiting in this process, default 4; more are refused with 429. */
+  syncQueueLimit?: number;
 };
 
 /** A predicted building as stored (numbered). */
@@ -81,8 +84,9 @@ export type StoredCollection = { type: 'FeatureCollection'; features: StoredFeat
 export interface PredictionService {
   /**
    * Predicts on the fly (small area) or launches a job (`async`).
-   * @throws AppError LIMIT_EXCEEDED for an area over the limit (on the fly: naming `async`); INVALID_PARAMETER_VALUE
-   *   for bad input or no imagery to use; RESOURCE_DOES_NOT_EXIST for an unknown model or version
+   * @throws AppError LIMIT_EXCEEDED for an area over the limit (on the fly: naming `async`); RESOURCE_EXHAUSTED
+   *   (429) when `syncQueueLimit` predictions on the fly are running or waiting; INVALID_PARAMETER_VALUE for bad
+   *   input or no imagery to use; RESOURCE_DOES_NOT_EXIST for an unknown model or version
    */
   create(viewer: Viewer & { userId: string }, input: PredictionInput): Promise<PredictionRecord>;
   get(viewer: Viewer, id: string): Promise<PredictionRecord>;
@@ -108,13 +112,14 @@ export function createPredictionService(options: PredictionServiceOptions): Pred
 
 class Predictions implements PredictionService {
   readonly #o: PredictionServiceOptions;
-  /** Predictions on the fly run one at a time (each already uses every core). */
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Predictions on the fly run one at a time (each already uses every core), a few waiting at most. */
+  readonly #onTheFly: SerialQueue;
   /** Recently read results by blob URI (stored results never change; feedback reads them once per verdict). */
   readonly #recent = new Map<string, StoredCollection>();
 
   constructor(options: PredictionServiceOptions) {
     this.#o = options;
+    this.#onTheFly = new SerialQueue(options.syncQueueLimit ?? 4, 'predictions on the fly');
   }
 
   async create(viewer: Viewer & { userId: string }, input: PredictionInput): Promise<PredictionRecord> {
@@ -140,15 +145,20 @@ class Predictions implements PredictionService {
       private: input.private,
     };
     if (input.async) return this.#launchJob(record, area);
-    const prediction = await this.#o.store.insertPrediction({
-      ...record,
-      mode: 'sync',
-      execution_id: null,
-      status: 'RUNNING',
-    });
-    const run = this.#queue.then(() => this.#predictNow(prediction, version, area));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    const slot = this.#onTheFly.reserve('retry later, or send "async": true to run it as a job');
+    let prediction: PredictionRecord;
+    try {
+      prediction = await this.#o.store.insertPrediction({
+        ...record,
+        mode: 'sync',
+        execution_id: null,
+        status: 'RUNNING',
+      });
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    return slot.run(() => this.#predictNow(prediction, version, area));
   }
 
   async get(viewer: Viewer, id: string): Promise<PredictionRecord> {
