@@ -10,18 +10,17 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openServerServices } from '../src/server/index.ts';
 import { loadConfig } from '../src/shared/index.ts';
 import { publishItems } from '../src/stac/index.ts';
 import { modelVersionItems } from '../src/stac/test-support/stac-fixtures.ts';
 import { openWorkflowRuntime } from '../src/workflows/index.ts';
-import { startTestPostgres } from '../tests/setup/postgres.ts';
+import { freshPostgresDatabase } from './fresh-postgres.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,14 +36,22 @@ const connections = Number(args.connections);
 const seconds = Number(args.seconds);
 const repoRoot = resolve(import.meta.dirname, '..');
 
-type Figures = { requests_per_s: number; p50_ms: number; p99_ms: number; errors: number; non_2xx: number };
+type Figures = {
+  requests_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  non_2xx: number;
+  /** CPU the server process spent per request (user + system), where /proc tells it. */
+  server_cpu_ms_per_request?: number;
+};
 
 async function main(): Promise<void> {
   const results: Record<string, Record<string, Figures> | { skipped: string }> = {};
   for (const engine of args.engines.split(',')) {
     if (engine === 'pglite') results[engine] = await benchEngine(undefined);
     else if (engine === 'postgres') {
-      const database = await postgresDatabase();
+      const database = await freshPostgresDatabase('fair_bench_api', args['database-url']);
       if ('skipped' in database) results[engine] = database;
       else
         try {
@@ -80,7 +87,7 @@ async function benchEngine(databaseUrl: string | undefined): Promise<Record<stri
       ];
       for (const [name, options] of targets) {
         process.stderr.write(`${engine}: ${name}, ${connections} connections, ${seconds} s\n`);
-        figures[name] = await load(options);
+        figures[name] = await load(options, server.child.pid);
       }
       return figures;
     } finally {
@@ -181,39 +188,35 @@ function logBatchOptions(url: string, runId: string): autocannon.Options {
   };
 }
 
-async function load(options: autocannon.Options): Promise<Figures> {
+async function load(options: autocannon.Options, serverPid: number | undefined): Promise<Figures> {
+  const cpuBefore = await processCpuMs(serverPid);
   const result = await autocannon({ connections, duration: seconds, ...options });
-  return {
+  const cpuAfter = await processCpuMs(serverPid);
+  const figures: Figures = {
     requests_per_s: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     errors: result.errors,
     non_2xx: result.non2xx,
   };
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0)
+    figures.server_cpu_ms_per_request = Number(((cpuAfter - cpuBefore) / result.requests.total).toFixed(3));
+  return figures;
 }
 
-async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
-  let adminUrl = args['database-url'];
-  if (adminUrl === undefined) {
-    const server = await startTestPostgres();
-    if (!server.ok) return { skipped: server.reason };
-    adminUrl = server.url;
+/**
+ * User + system CPU of a process in ms, from `/proc/<pid>/stat` (Linux; undefined elsewhere). It shows what one
+ * request costs the server, which decides the throughput where the load generator shares the cores.
+ */
+async function processCpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
   }
-  const name = `fair_bench_api_${process.pid}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name}`);
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 await main();

@@ -19,7 +19,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { migrate, openDatabase } from '../src/db/index.ts';
 import type { Database } from '../src/db/index.ts';
 import { loadConfig } from '../src/shared/index.ts';
@@ -29,7 +28,7 @@ import { createControlPlane } from '../src/workflows/control-plane/control-plane
 import type { ControlPlane } from '../src/workflows/control-plane/control-plane.ts';
 import { workflowMigrations } from '../src/workflows/control-plane/migrations.ts';
 import { createLocalWorker } from '../src/workflows/local-executor/index.ts';
-import { startTestPostgres } from '../tests/setup/postgres.ts';
+import { freshPostgresDatabase } from './fresh-postgres.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
         await rm(dir, { recursive: true, force: true });
       }
     } else if (engine === 'postgres') {
-      const database = await postgresDatabase();
+      const database = await freshPostgresDatabase('fair_bench', args['database-url']);
       if ('skipped' in database) results[engine] = database;
       else
         try {
@@ -144,30 +143,6 @@ async function runPhase(
     p99_ms: round(quantile(latencies, 0.99)),
     max_ms: round(latencies.at(-1) ?? NaN),
   };
-}
-
-async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
-  let adminUrl = args['database-url'];
-  if (adminUrl === undefined) {
-    const server = await startTestPostgres();
-    if (!server.ok) return { skipped: server.reason };
-    adminUrl = server.url;
-  }
-  const name = `fair_bench_${process.pid}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name}`);
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -53,6 +53,7 @@ describe.each(testDatabaseEngines())('registry hooks on $name', (engine) => {
         runId: `run-of-${executionId}`,
         runLink: `/#/runs/run-of-${executionId}`,
       }),
+      ownerOf: async (executionId) => (executionId === 'exec-2' ? 'user-42' : undefined),
     });
     const first = await hooks.registerModelVersion(trainedRecord('banepa', 'exec-1', 0.6), {
       executionId: 'exec-1',
@@ -71,6 +72,7 @@ describe.each(testDatabaseEngines())('registry hooks on $name', (engine) => {
       source: 's3://fair/executions/exec-2/export/attempt-1/model/',
       run_id: 'run-of-exec-2',
       run_link: '/#/runs/run-of-exec-2',
+      user_id: 'user-42',
       current_stage: 'None',
       tags: [
         { key: 'fair.execution_id', value: 'exec-2' },

@@ -42,7 +42,9 @@ export function createRegistryHooks(
       if (record.name.trim() === '') invalid('model name must not be empty');
       const done = await versionOfNode(service, record.name, lineage);
       if (done !== undefined) return { name: record.name, version: Number(done.version) };
-      await ensureModel(service, record.name, await options.ownerOf?.(lineage.executionId));
+      // The execution's launcher owns a new model and is the user of every version it registers.
+      const launcher = await options.ownerOf?.(lineage.executionId);
+      await ensureModel(service, record.name, launcher);
       const run = await options.runOf?.(lineage.executionId);
       const source = record.source;
       const training = isRecord(source['training']) ? source['training'] : {};
@@ -51,6 +53,7 @@ export function createRegistryHooks(
         source: sourceOf(record),
         runId: run?.runId,
         runLink: run?.runLink,
+        userId: launcher,
         tags: [
           { key: LINEAGE_TAGS.executionId, value: lineage.executionId },
           { key: LINEAGE_TAGS.nodeId, value: lineage.nodeId },
