@@ -9,7 +9,13 @@ export { openSqlTrackingStore, SqlTrackingStore } from './store.sql.ts';
 export { trackingMigrations } from './migrations.ts';
 export { createTrackingService } from './service.ts';
 export { DEFAULT_EXPERIMENT } from './tracking-service.ts';
-export type { SearchOptions, TrackingService, TrackingServiceOptions } from './tracking-service.ts';
+export type {
+  Access,
+  SearchOptions,
+  TrackingService,
+  TrackingServiceOptions,
+  Viewer,
+} from './tracking-service.ts';
 export { logMetric, logParam, setTag } from './run-logging.ts';
 export { ArtifactRepository, ARTIFACT_PREFIX } from './artifacts.ts';
 export { parseOrderBy, parseSearchFilter } from './search-filter.ts';

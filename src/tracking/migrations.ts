@@ -61,7 +61,15 @@ CREATE TABLE tracking_latest_metrics (
 CREATE INDEX tracking_latest_metrics_by_key ON tracking_latest_metrics (key, value);
 `;
 
+// Owners of experiments and runs (issue 6 §5): the fAIr user who created them, null for rows created before owners
+// existed or by internal callers (anyone may write those). Not MLflow's `user_id`, which clients set freely.
+const owners = `
+ALTER TABLE tracking_experiments ADD COLUMN owner_id text;
+ALTER TABLE tracking_runs ADD COLUMN owner_id text;
+`;
+
 /** Every migration of the `tracking` domain, in order. */
 export const trackingMigrations: readonly Migration[] = [
   { id: '0001-experiments-runs-metrics', sql: tables },
+  { id: '0002-owners', sql: owners },
 ];

@@ -9,13 +9,21 @@ import { fileInfoJson, withoutEmpty } from './mlflow-json.ts';
 import type { JsonObject } from './mlflow-json.ts';
 import { parseRequest, queryToRequest, requests } from './mlflow-requests.ts';
 import type { QueryParams } from './mlflow-requests.ts';
-import type { TrackingService } from './tracking-service.ts';
+import type { TrackingService, Viewer } from './tracking-service.ts';
 
 /** Prefix of the proxy's endpoints; a `/*` path takes the rest of the URL path (decoded) as the artifact path. */
 export const MLFLOW_ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/artifacts';
 
-/** A proxy request: the artifact path (from the URL), the query string and, for uploads, the streamed body. */
-export type ArtifactProxyRequest = { artifactPath?: string; query?: QueryParams; body?: BlobBody };
+/**
+ * A proxy request: the artifact path (from the URL), the query string, for uploads the streamed body, and optionally
+ * who asks (uploads and deletes then need the right to write the path's run; absent: no checks).
+ */
+export type ArtifactProxyRequest = {
+  artifactPath?: string;
+  query?: QueryParams;
+  body?: BlobBody;
+  viewer?: Viewer | undefined;
+};
 
 /** A proxy response: JSON, or a file's bytes to stream (`application/octet-stream`, `size` bytes). */
 export type ArtifactProxyResponse =
@@ -27,7 +35,8 @@ export type ArtifactProxyEndpoint = {
   path: string;
   /**
    * Handles one request.
-   * @throws AppError INVALID_PARAMETER_VALUE for an unsafe path, RESOURCE_DOES_NOT_EXIST for a missing file
+   * @throws AppError INVALID_PARAMETER_VALUE for an unsafe path, RESOURCE_DOES_NOT_EXIST for a missing file,
+   *   PERMISSION_DENIED for a write outside the viewer's runs
    */
   handle(request: ArtifactProxyRequest): Promise<ArtifactProxyResponse>;
 };
@@ -67,7 +76,9 @@ async function uploadArtifact(
   service: TrackingService,
   request: ArtifactProxyRequest,
 ): Promise<ArtifactProxyResponse> {
-  await service.uploadArtifact(request.artifactPath ?? '', request.body ?? new Uint8Array());
+  await service.uploadArtifact(request.artifactPath ?? '', request.body ?? new Uint8Array(), {
+    viewer: request.viewer,
+  });
   return { kind: 'json', json: {} };
 }
 
@@ -75,6 +86,6 @@ async function deleteArtifact(
   service: TrackingService,
   request: ArtifactProxyRequest,
 ): Promise<ArtifactProxyResponse> {
-  await service.deleteArtifact(request.artifactPath ?? '');
+  await service.deleteArtifact(request.artifactPath ?? '', { viewer: request.viewer });
   return { kind: 'json', json: {} };
 }

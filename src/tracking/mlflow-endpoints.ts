@@ -17,13 +17,16 @@ import type { JsonObject } from './mlflow-json.ts';
 import { parseRequest, queryToRequest, requests, runIdOf } from './mlflow-requests.ts';
 import type { QueryParams, RequestSpec } from './mlflow-requests.ts';
 import { logMetric, logParam, setTag } from './run-logging.ts';
-import type { TrackingService } from './tracking-service.ts';
+import type { Access, TrackingService, Viewer } from './tracking-service.ts';
 
 /** Prefix of every tracking endpoint. */
 export const MLFLOW_API_PREFIX = '/api/2.0/mlflow';
 
-/** A request as the HTTP layer hands it over: the query string (GET) and the parsed JSON body (POST). */
-export type MlflowRequest = { query?: QueryParams; body?: unknown };
+/**
+ * A request as the HTTP layer hands it over: the query string (GET), the parsed JSON body (POST), and optionally who
+ * asks (writes then follow the owner rules of `Access`; absent: no checks, the caller decided).
+ */
+export type MlflowRequest = { query?: QueryParams; body?: unknown; viewer?: Viewer | undefined };
 
 /** One endpoint: method, full path, and the handler returning the JSON response body. */
 export type MlflowEndpoint = {
@@ -36,7 +39,11 @@ export type MlflowEndpoint = {
   handle(request: MlflowRequest): Promise<JsonObject>;
 };
 
-type Handler<T extends z.ZodType> = (service: TrackingService, request: z.infer<T>) => Promise<JsonObject>;
+type Handler<T extends z.ZodType> = (
+  service: TrackingService,
+  request: z.infer<T>,
+  access: Access,
+) => Promise<JsonObject>;
 
 /** Fields the protos declare `repeated`, for GET requests whose query repeats them. */
 const repeatedFields = ['order_by', 'experiment_ids'];
@@ -59,7 +66,7 @@ export function mlflowEndpoints(service: TrackingService): MlflowEndpoint[] {
     path: `${MLFLOW_API_PREFIX}/${path}`,
     async handle(request) {
       const input = method === 'GET' ? queryToRequest(request.query ?? {}, repeatedFields) : request.body;
-      return handler(service, parseRequest(spec, input));
+      return handler(service, parseRequest(spec, input), { viewer: request.viewer });
     },
   });
   return [
@@ -93,11 +100,16 @@ export function mlflowEndpoints(service: TrackingService): MlflowEndpoint[] {
 
 type Req<K extends keyof typeof requests> = z.infer<(typeof requests)[K]['schema']>;
 
-async function createExperiment(service: TrackingService, r: Req<'createExperiment'>): Promise<JsonObject> {
+async function createExperiment(
+  service: TrackingService,
+  r: Req<'createExperiment'>,
+  access: Access,
+): Promise<JsonObject> {
   const id = await service.createExperiment({
     name: r.name,
     artifactLocation: r.artifact_location,
     tags: r.tags,
+    viewer: access.viewer,
   });
   return { experiment_id: id };
 }
@@ -124,42 +136,61 @@ async function searchExperiments(service: TrackingService, r: Req<'searchExperim
   return withoutEmpty({ experiments: page.items.map(experimentJson), next_page_token: page.nextPageToken });
 }
 
-async function updateExperiment(service: TrackingService, r: Req<'updateExperiment'>): Promise<JsonObject> {
+async function updateExperiment(
+  service: TrackingService,
+  r: Req<'updateExperiment'>,
+  access: Access,
+): Promise<JsonObject> {
+  // Without a new name nothing changes: a read.
   if (r.new_name === undefined) await service.getExperiment(r.experiment_id);
-  else await service.renameExperiment(r.experiment_id, r.new_name);
+  else await service.renameExperiment(r.experiment_id, r.new_name, access);
   return {};
 }
 
-async function deleteExperiment(service: TrackingService, r: Req<'experimentId'>): Promise<JsonObject> {
-  await service.deleteExperiment(r.experiment_id);
+async function deleteExperiment(
+  service: TrackingService,
+  r: Req<'experimentId'>,
+  access: Access,
+): Promise<JsonObject> {
+  await service.deleteExperiment(r.experiment_id, access);
   return {};
 }
 
-async function restoreExperiment(service: TrackingService, r: Req<'experimentId'>): Promise<JsonObject> {
-  await service.restoreExperiment(r.experiment_id);
+async function restoreExperiment(
+  service: TrackingService,
+  r: Req<'experimentId'>,
+  access: Access,
+): Promise<JsonObject> {
+  await service.restoreExperiment(r.experiment_id, access);
   return {};
 }
 
-async function setExperimentTag(service: TrackingService, r: Req<'setExperimentTag'>): Promise<JsonObject> {
-  await service.setExperimentTag(r.experiment_id, r.key, r.value);
+async function setExperimentTag(
+  service: TrackingService,
+  r: Req<'setExperimentTag'>,
+  access: Access,
+): Promise<JsonObject> {
+  await service.setExperimentTag(r.experiment_id, r.key, r.value, access);
   return {};
 }
 
 async function deleteExperimentTag(
   service: TrackingService,
   r: Req<'deleteExperimentTag'>,
+  access: Access,
 ): Promise<JsonObject> {
-  await service.deleteExperimentTag(r.experiment_id, r.key);
+  await service.deleteExperimentTag(r.experiment_id, r.key, access);
   return {};
 }
 
-async function createRun(service: TrackingService, r: Req<'createRun'>): Promise<JsonObject> {
+async function createRun(service: TrackingService, r: Req<'createRun'>, access: Access): Promise<JsonObject> {
   const run = await service.createRun({
     experimentId: r.experiment_id || undefined,
     userId: r.user_id,
     runName: r.run_name,
     startTime: r.start_time,
     tags: r.tags,
+    viewer: access.viewer,
   });
   return { run: runJson(run) };
 }
@@ -168,22 +199,22 @@ async function getRun(service: TrackingService, r: Req<'runId'>): Promise<JsonOb
   return { run: runJson(await service.getRun(runIdOf(r))) };
 }
 
-async function updateRun(service: TrackingService, r: Req<'updateRun'>): Promise<JsonObject> {
-  const info = await service.updateRun(runIdOf(r), {
-    status: r.status,
-    endTime: r.end_time,
-    runName: r.run_name,
-  });
+async function updateRun(service: TrackingService, r: Req<'updateRun'>, access: Access): Promise<JsonObject> {
+  const info = await service.updateRun(
+    runIdOf(r),
+    { status: r.status, endTime: r.end_time, runName: r.run_name },
+    access,
+  );
   return { run_info: runInfoJson(info) };
 }
 
-async function deleteRun(service: TrackingService, r: Req<'runId'>): Promise<JsonObject> {
-  await service.deleteRun(runIdOf(r));
+async function deleteRun(service: TrackingService, r: Req<'runId'>, access: Access): Promise<JsonObject> {
+  await service.deleteRun(runIdOf(r), access);
   return {};
 }
 
-async function restoreRun(service: TrackingService, r: Req<'runId'>): Promise<JsonObject> {
-  await service.restoreRun(runIdOf(r));
+async function restoreRun(service: TrackingService, r: Req<'runId'>, access: Access): Promise<JsonObject> {
+  await service.restoreRun(runIdOf(r), access);
   return {};
 }
 
@@ -199,42 +230,58 @@ async function searchRuns(service: TrackingService, r: Req<'searchRuns'>): Promi
   return withoutEmpty({ runs: page.items.map(runJson), next_page_token: page.nextPageToken });
 }
 
-async function logMetricHandler(service: TrackingService, r: Req<'logMetric'>): Promise<JsonObject> {
-  await logMetric(service, runIdOf(r), {
-    key: r.key,
-    value: r.value,
-    timestamp: r.timestamp,
-    step: r.step ?? 0,
-  });
+async function logMetricHandler(
+  service: TrackingService,
+  r: Req<'logMetric'>,
+  access: Access,
+): Promise<JsonObject> {
+  await logMetric(
+    service,
+    runIdOf(r),
+    { key: r.key, value: r.value, timestamp: r.timestamp, step: r.step ?? 0 },
+    access,
+  );
   return {};
 }
 
-async function logParamHandler(service: TrackingService, r: Req<'logParam'>): Promise<JsonObject> {
-  await logParam(service, runIdOf(r), r.key, r.value);
+async function logParamHandler(
+  service: TrackingService,
+  r: Req<'logParam'>,
+  access: Access,
+): Promise<JsonObject> {
+  await logParam(service, runIdOf(r), r.key, r.value, access);
   return {};
 }
 
-async function logBatch(service: TrackingService, r: Req<'logBatch'>): Promise<JsonObject> {
-  await service.logBatch(runIdOf(r), {
-    metrics: (r.metrics ?? []).map((m) => ({
-      key: m.key,
-      value: m.value,
-      timestamp: m.timestamp,
-      step: m.step ?? 0,
-    })),
-    params: r.params ?? [],
-    tags: r.tags ?? [],
-  });
+async function logBatch(service: TrackingService, r: Req<'logBatch'>, access: Access): Promise<JsonObject> {
+  await service.logBatch(
+    runIdOf(r),
+    {
+      metrics: (r.metrics ?? []).map((m) => ({
+        key: m.key,
+        value: m.value,
+        timestamp: m.timestamp,
+        step: m.step ?? 0,
+      })),
+      params: r.params ?? [],
+      tags: r.tags ?? [],
+    },
+    access,
+  );
   return {};
 }
 
-async function setTagHandler(service: TrackingService, r: Req<'setTag'>): Promise<JsonObject> {
-  await setTag(service, runIdOf(r), r.key, r.value);
+async function setTagHandler(
+  service: TrackingService,
+  r: Req<'setTag'>,
+  access: Access,
+): Promise<JsonObject> {
+  await setTag(service, runIdOf(r), r.key, r.value, access);
   return {};
 }
 
-async function deleteTag(service: TrackingService, r: Req<'deleteTag'>): Promise<JsonObject> {
-  await service.deleteTag(r.run_id, r.key);
+async function deleteTag(service: TrackingService, r: Req<'deleteTag'>, access: Access): Promise<JsonObject> {
+  await service.deleteTag(r.run_id, r.key, access);
   return {};
 }
 

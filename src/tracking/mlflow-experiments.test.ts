@@ -27,6 +27,7 @@ describe.each(testDatabaseEngines())('MLflow experiments endpoints on $name', (e
         'GET experiments/get-by-name',
         'POST experiments/search',
         'GET experiments/search',
+        'GET experiments/list',
         'POST experiments/update',
         'POST experiments/delete',
         'POST experiments/restore',

@@ -3,17 +3,23 @@
  * the service's one primitive, `logBatch`, so they share its validation and limits.
  */
 import type { Metric } from './entities.ts';
-import type { TrackingService } from './tracking-service.ts';
+import type { Access, TrackingService } from './tracking-service.ts';
 
 /**
  * Logs one metric value.
  * @param service - the tracking service
  * @param runId - an active run
  * @param metric - key, value (NaN and ±Infinity allowed), timestamp (ms) and step
+ * @param access - who asks (default none: a trusted internal caller)
  * @throws AppError as `TrackingService.logBatch`
  */
-export async function logMetric(service: TrackingService, runId: string, metric: Metric): Promise<void> {
-  await service.logBatch(runId, { metrics: [metric] });
+export async function logMetric(
+  service: TrackingService,
+  runId: string,
+  metric: Metric,
+  access?: Access,
+): Promise<void> {
+  await service.logBatch(runId, { metrics: [metric] }, access);
 }
 
 /**
@@ -22,6 +28,7 @@ export async function logMetric(service: TrackingService, runId: string, metric:
  * @param runId - an active run
  * @param key - the param name
  * @param value - the value
+ * @param access - who asks (default none: a trusted internal caller)
  * @throws AppError INVALID_PARAMETER_VALUE when the param already has another value; as `logBatch` otherwise
  */
 export async function logParam(
@@ -29,8 +36,9 @@ export async function logParam(
   runId: string,
   key: string,
   value: string,
+  access?: Access,
 ): Promise<void> {
-  await service.logBatch(runId, { params: [{ key, value }] });
+  await service.logBatch(runId, { params: [{ key, value }] }, access);
 }
 
 /**
@@ -39,6 +47,7 @@ export async function logParam(
  * @param runId - an active run
  * @param key - the tag name
  * @param value - the value
+ * @param access - who asks (default none: a trusted internal caller)
  * @throws AppError as `TrackingService.logBatch`
  */
 export async function setTag(
@@ -46,6 +55,7 @@ export async function setTag(
   runId: string,
   key: string,
   value: string,
+  access?: Access,
 ): Promise<void> {
-  await service.logBatch(runId, { tags: [{ key, value }] });
+  await service.logBatch(runId, { tags: [{ key, value }] }, access);
 }

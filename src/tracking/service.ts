@@ -1,12 +1,14 @@
 /**
  * @module tracking/service — experiment tracking with MLflow's semantics over a `TrackingStore` and the blob store:
- * validation, lifecycle rules (soft delete and restore), run names, param immutability, searches and artifacts.
+ * validation, owners (writes by a viewer need the owner or an admin), lifecycle rules (soft delete and restore), run
+ * names, param immutability, searches and artifacts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, invalid, isAppError } from '../shared/index.ts';
 import type { BlobBody } from '../storage/index.ts';
 import { ArtifactRepository } from './artifacts.ts';
+import { OwnerChecks } from './owner-checks.ts';
 import type {
   Experiment,
   ExperimentTag,
@@ -27,7 +29,13 @@ import { parseOrderBy, parseSearchFilter } from './search-filter.ts';
 import { experimentSearchGrammar, runSearchGrammar } from './search-grammar.ts';
 import type { TrackingStore } from './store.ts';
 import { DEFAULT_EXPERIMENT } from './tracking-service.ts';
-import type { SearchOptions, TrackingService, TrackingServiceOptions } from './tracking-service.ts';
+import type {
+  Access,
+  SearchOptions,
+  TrackingService,
+  TrackingServiceOptions,
+  Viewer,
+} from './tracking-service.ts';
 import {
   limits,
   validateBatch,
@@ -60,11 +68,13 @@ class StoreTrackingService implements TrackingService {
   readonly artifacts: ArtifactRepository;
   readonly #store: TrackingStore;
   readonly #now: () => number;
+  readonly #owners: OwnerChecks;
 
   constructor(options: TrackingServiceOptions) {
     this.#store = options.store;
     this.#now = options.now ?? Date.now;
     this.artifacts = new ArtifactRepository(options.blobs, options.artifactRoot);
+    this.#owners = new OwnerChecks(this.#store, this.artifacts);
   }
 
   async ensureDefaultExperiment(): Promise<void> {
@@ -76,6 +86,8 @@ class StoreTrackingService implements TrackingService {
         artifact_location: `${this.artifacts.root}/${DEFAULT_EXPERIMENT.id}`,
         creation_time: this.#now(),
         tags: [],
+        // Default takes anyone's runs (issue 6 §5).
+        owner_id: null,
       });
     } catch (error) {
       // Another process created it first.
@@ -87,6 +99,8 @@ class StoreTrackingService implements TrackingService {
     name: string;
     artifactLocation?: string | undefined;
     tags?: ExperimentTag[] | undefined;
+    ownerId?: string | undefined;
+    viewer?: Viewer | undefined;
   }): Promise<string> {
     validateExperimentName(input.name);
     const tags = input.tags ?? [];
@@ -105,6 +119,7 @@ class StoreTrackingService implements TrackingService {
       artifact_location: location.replace(/\/+$/, ''),
       creation_time: this.#now(),
       tags,
+      owner_id: input.ownerId ?? input.viewer?.userId ?? null,
     });
     return id;
   }
@@ -137,7 +152,8 @@ class StoreTrackingService implements TrackingService {
     });
   }
 
-  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+  async renameExperiment(experimentId: string, newName: string, access?: Access): Promise<void> {
+    await this.#owners.experiment(experimentId, access?.viewer);
     const experiment = await this.getExperiment(experimentId);
     if (experiment.lifecycle_stage !== 'active') invalid('Cannot rename a non-active experiment.');
     validateExperimentName(newName);
@@ -145,23 +161,27 @@ class StoreTrackingService implements TrackingService {
     await this.#store.renameExperiment(experimentId, newName, this.#now());
   }
 
-  async deleteExperiment(experimentId: string): Promise<void> {
+  async deleteExperiment(experimentId: string, access?: Access): Promise<void> {
+    await this.#owners.experiment(experimentId, access?.viewer);
     await this.#inStage(experimentId, 'active');
     await this.#store.setExperimentLifecycle(experimentId, 'deleted', this.#now());
   }
 
-  async restoreExperiment(experimentId: string): Promise<void> {
+  async restoreExperiment(experimentId: string, access?: Access): Promise<void> {
+    await this.#owners.experiment(experimentId, access?.viewer);
     await this.#inStage(experimentId, 'deleted');
     await this.#store.setExperimentLifecycle(experimentId, 'active', this.#now());
   }
 
-  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+  async setExperimentTag(experimentId: string, key: string, value: string, access?: Access): Promise<void> {
+    await this.#owners.experiment(experimentId, access?.viewer);
     await this.#activeExperiment(experimentId);
     validateExperimentTag({ key, value });
     await this.#store.setExperimentTag(experimentId, { key, value }, this.#now());
   }
 
-  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+  async deleteExperimentTag(experimentId: string, key: string, access?: Access): Promise<void> {
+    await this.#owners.experiment(experimentId, access?.viewer);
     await this.#activeExperiment(experimentId);
     if (!(await this.#store.deleteExperimentTag(experimentId, key, this.#now()))) {
       throw new AppError(
@@ -177,8 +197,12 @@ class StoreTrackingService implements TrackingService {
     runName?: string | undefined;
     startTime?: number | undefined;
     tags?: RunTag[] | undefined;
+    ownerId?: string | undefined;
+    viewer?: Viewer | undefined;
   }): Promise<Run> {
-    const experiment = await this.#activeExperiment(input.experimentId ?? DEFAULT_EXPERIMENT.id);
+    const experimentId = input.experimentId ?? DEFAULT_EXPERIMENT.id;
+    await this.#owners.experiment(experimentId, input.viewer, 'add runs to');
+    const experiment = await this.#activeExperiment(experimentId);
     const tags = [...(input.tags ?? [])];
     tags.forEach(validateRunTag);
     const tagged = tags.findLast((t) => t.key === RUN_NAME_TAG)?.value;
@@ -205,6 +229,7 @@ class StoreTrackingService implements TrackingService {
       start_time: input.startTime ?? this.#now(),
       artifact_uri: `${experiment.artifact_location}/${runId}/artifacts`,
       tags,
+      owner_id: input.ownerId ?? input.viewer?.userId ?? null,
     });
     return this.getRun(runId);
   }
@@ -218,7 +243,9 @@ class StoreTrackingService implements TrackingService {
   async updateRun(
     runId: string,
     update: { status?: RunStatus | undefined; endTime?: number | undefined; runName?: string | undefined },
+    access?: Access,
   ): Promise<RunInfo> {
+    await this.#owners.run(runId, access?.viewer);
     await this.#activeRun(runId);
     if (update.runName !== undefined) validateRunTag({ key: RUN_NAME_TAG, value: update.runName });
     await this.#store.updateRunInfo(runId, {
@@ -229,12 +256,14 @@ class StoreTrackingService implements TrackingService {
     return (await this.getRun(runId)).info;
   }
 
-  async deleteRun(runId: string): Promise<void> {
+  async deleteRun(runId: string, access?: Access): Promise<void> {
+    await this.#owners.run(runId, access?.viewer);
     await this.getRun(runId);
     await this.#store.setRunLifecycle(runId, 'deleted', this.#now());
   }
 
-  async restoreRun(runId: string): Promise<void> {
+  async restoreRun(runId: string, access?: Access): Promise<void> {
+    await this.#owners.run(runId, access?.viewer);
     await this.getRun(runId);
     await this.#store.setRunLifecycle(runId, 'active', this.#now());
   }
@@ -242,11 +271,13 @@ class StoreTrackingService implements TrackingService {
   async logBatch(
     runId: string,
     batch: { metrics?: Metric[] | undefined; params?: Param[] | undefined; tags?: RunTag[] | undefined },
+    access?: Access,
   ): Promise<void> {
     const metrics = batch.metrics ?? [];
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
     validateBatch({ metrics, params, tags });
+    await this.#owners.run(runId, access?.viewer);
     await this.#activeRun(runId);
     if (metrics.length + params.length + tags.length === 0) return;
     await this.#store.logBatch(runId, {
@@ -256,7 +287,8 @@ class StoreTrackingService implements TrackingService {
     });
   }
 
-  async deleteTag(runId: string, key: string): Promise<void> {
+  async deleteTag(runId: string, key: string, access?: Access): Promise<void> {
+    await this.#owners.run(runId, access?.viewer);
     await this.#activeRun(runId);
     if (!(await this.#store.deleteRunTag(runId, key))) {
       throw new AppError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
@@ -293,7 +325,8 @@ class StoreTrackingService implements TrackingService {
     return { rootUri: run.info.artifact_uri, files };
   }
 
-  async uploadArtifact(artifactPath: string, body: BlobBody): Promise<void> {
+  async uploadArtifact(artifactPath: string, body: BlobBody, access?: Access): Promise<void> {
+    await this.#owners.artifactPath(artifactPath, access?.viewer);
     await this.artifacts.upload(artifactPath, body);
   }
 
@@ -305,7 +338,8 @@ class StoreTrackingService implements TrackingService {
     return this.artifacts.list(this.artifacts.keyOf(this.artifacts.root), path, 'basename');
   }
 
-  async deleteArtifact(artifactPath: string): Promise<void> {
+  async deleteArtifact(artifactPath: string, access?: Access): Promise<void> {
+    await this.#owners.artifactPath(artifactPath, access?.viewer);
     await this.artifacts.delete(artifactPath);
   }
 

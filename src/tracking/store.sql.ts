@@ -30,6 +30,7 @@ import type {
   NewRun,
   RunBatch,
   RunInfoUpdate,
+  RunOwners,
   RunSearch,
   TrackingStore,
 } from './store.ts';
@@ -101,13 +102,15 @@ export class SqlTrackingStore implements TrackingStore {
     try {
       await this.#db.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO tracking_experiments (experiment_id, name, artifact_location, creation_time, last_update_time)
-           VALUES ($1, $2, $3, $4, $4)`,
+          `INSERT INTO tracking_experiments
+             (experiment_id, name, artifact_location, creation_time, last_update_time, owner_id)
+           VALUES ($1, $2, $3, $4, $4, $5)`,
           [
             Number(experiment.experiment_id),
             experiment.name,
             experiment.artifact_location,
             experiment.creation_time,
+            experiment.owner_id,
           ],
         );
         for (const tag of experiment.tags) await upsertExperimentTag(tx, experiment.experiment_id, tag);
@@ -133,6 +136,16 @@ export class SqlTrackingStore implements TrackingStore {
       [name],
     );
     return (await this.#withTags(rows))[0];
+  }
+
+  async getExperimentOwner(experimentId: string): Promise<{ owner_id: string | null } | undefined> {
+    const id = experimentIdNumber(experimentId);
+    if (id === undefined) return undefined;
+    const rows = await this.#db.query<{ owner_id: string | null }>(
+      'SELECT owner_id FROM tracking_experiments WHERE experiment_id = $1',
+      [id],
+    );
+    return rows[0];
   }
 
   async renameExperiment(experimentId: string, name: string, time: number): Promise<void> {
@@ -199,8 +212,9 @@ export class SqlTrackingStore implements TrackingStore {
   async insertRun(run: NewRun): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO tracking_runs (run_id, experiment_id, run_name, user_id, status, start_time, artifact_uri)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO tracking_runs
+           (run_id, experiment_id, run_name, user_id, status, start_time, artifact_uri, owner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           run.run_id,
           Number(run.experiment_id),
@@ -209,6 +223,7 @@ export class SqlTrackingStore implements TrackingStore {
           run.status,
           run.start_time,
           run.artifact_uri,
+          run.owner_id,
         ],
       );
       await upsertRunTags(tx, run.run_id, run.tags);
@@ -221,6 +236,20 @@ export class SqlTrackingStore implements TrackingStore {
       [runId],
     );
     return (await this.#withData(rows))[0];
+  }
+
+  async getRunOwners(runId: string): Promise<RunOwners | undefined> {
+    const rows = await this.#db.query<{
+      owner_id: string | null;
+      experiment_id: number;
+      experiment_owner_id: string | null;
+    }>(
+      `SELECT r.owner_id, r.experiment_id, e.owner_id AS experiment_owner_id
+       FROM tracking_runs r JOIN tracking_experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = $1`,
+      [runId],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { ...row, experiment_id: String(row.experiment_id) };
   }
 
   async updateRunInfo(runId: string, update: RunInfoUpdate): Promise<void> {

@@ -23,6 +23,8 @@ export type NewExperiment = {
   artifact_location: string;
   creation_time: number;
   tags: ExperimentTag[];
+  /** The fAIr user who owns it; null: nobody (anyone may write it). */
+  owner_id: string | null;
 };
 
 /** A new run, with its first tags. */
@@ -35,6 +37,15 @@ export type NewRun = {
   start_time: number;
   artifact_uri: string;
   tags: RunTag[];
+  /** The fAIr user who owns it (not MLflow's `user_id`); null: nobody (its experiment's writers may write it). */
+  owner_id: string | null;
+};
+
+/** The owners that decide who may write a run: its own and its experiment's (null: nobody). */
+export type RunOwners = {
+  owner_id: string | null;
+  experiment_id: string;
+  experiment_owner_id: string | null;
 };
 
 /** Fields of a run's info to change; absent fields stay. */
@@ -78,6 +89,8 @@ export interface TrackingStore {
   getExperiment(experimentId: string): Promise<Experiment | undefined>;
   /** The experiment with this exact name, or undefined. */
   getExperimentByName(name: string): Promise<Experiment | undefined>;
+  /** The owner of an experiment (`owner_id` null: nobody), or undefined when there is no such experiment. */
+  getExperimentOwner(experimentId: string): Promise<{ owner_id: string | null } | undefined>;
   /**
    * Renames an experiment.
    * @throws AppError RESOURCE_ALREADY_EXISTS when another experiment has the name
@@ -95,6 +108,8 @@ export interface TrackingStore {
   insertRun(run: NewRun): Promise<void>;
   /** A run in any lifecycle stage, with its latest metrics, params and tags, or undefined. */
   getRun(runId: string): Promise<Run | undefined>;
+  /** The owners of a run and of its experiment, or undefined when there is no such run. */
+  getRunOwners(runId: string): Promise<RunOwners | undefined>;
   /** Changes a run's status, end time or name (the name also sets the `mlflow.runName` tag). */
   updateRunInfo(runId: string, update: RunInfoUpdate): Promise<void>;
   /** Moves a run to a lifecycle stage. */

@@ -26,8 +26,13 @@ export type TrainingTrackerOptions = {
   runName?: string | undefined;
   /** Tags of the run (e.g. `fair.execution_id`). */
   tags?: Readonly<Record<string, string>> | undefined;
-  /** User recorded on the run, default none. */
+  /** User recorded on the run (MLflow's `user_id`, a display name), default none. */
   userId?: string | undefined;
+  /**
+   * fAIr user who owns the run, and the experiment when the tracker creates it (the training's launcher), default
+   * nobody (anyone who may write the experiment may write the run).
+   */
+  ownerId?: string | undefined;
   /** Only events of this workflow node count (e.g. `train`), default every node. */
   nodeId?: string | undefined;
   /** The clock, ms since the epoch, default `Date.now`. */
@@ -67,7 +72,7 @@ const notMetrics = new Set(['epoch', 'attempt']);
 /**
  * Starts recording a training run: finds or creates the experiment and creates a RUNNING run.
  * @param service - the tracking service
- * @param options - experiment, run name, tags, node filter; `runId` to continue an existing run
+ * @param options - experiment, run name, tags, owner, node filter; `runId` to continue an existing run
  * @returns the tracker
  * @throws AppError INVALID_PARAMETER_VALUE when the experiment exists but is deleted, or for bad tags;
  *   RESOURCE_DOES_NOT_EXIST for an unknown `runId`
@@ -86,9 +91,10 @@ export async function createTrainingTracker(
     options.runId !== undefined
       ? await service.getRun(options.runId)
       : await service.createRun({
-          experimentId: await experimentIdFor(service, options.experimentName),
+          experimentId: await experimentIdFor(service, options.experimentName, options.ownerId),
           runName: options.runName,
           userId: options.userId,
+          ownerId: options.ownerId,
           startTime: now(),
           tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
         });
@@ -130,7 +136,11 @@ export async function createTrainingTracker(
   };
 }
 
-async function experimentIdFor(service: TrackingService, name: string): Promise<string> {
+async function experimentIdFor(
+  service: TrackingService,
+  name: string,
+  ownerId: string | undefined,
+): Promise<string> {
   const existing = await service.getExperimentByName(name).catch((error: unknown) => {
     if (isAppError(error, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
     throw error;
@@ -145,7 +155,7 @@ async function experimentIdFor(service: TrackingService, name: string): Promise<
     return existing.experiment_id;
   }
   try {
-    return await service.createExperiment({ name });
+    return await service.createExperiment({ name, ownerId });
   } catch (error) {
     // Another tracker created it at the same moment.
     if (!isAppError(error, 'RESOURCE_ALREADY_EXISTS')) throw error;

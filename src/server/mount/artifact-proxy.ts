@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ArtifactProxyEndpoint } from '../../tracking/index.ts';
 import type { BlobBody } from '../../storage/index.ts';
+import { currentUser } from '../auth/access.ts';
 import type { HttpMethod, Route } from '../http/route.ts';
 import { fastifyPath, operationIdOf } from './endpoint-table.ts';
 import type { EndpointQuery } from './endpoint-table.ts';
@@ -14,7 +15,8 @@ import type { EndpointQuery } from './endpoint-table.ts';
 /**
  * The routes of the artifact proxy.
  * @param endpoints - `mlflowArtifactEndpoints(tracking)`
- * @returns list (GET), download (GET `*`), upload (PUT `*`, auth), delete (DELETE `*`, auth)
+ * @returns list (GET), download (GET `*`), upload (PUT `*`, auth), delete (DELETE `*`, auth); each handler gets
+ *   the viewer, so writes follow tracking's owner rules
  */
 export function artifactProxyRoutes(endpoints: readonly ArtifactProxyEndpoint[]): Route[] {
   return endpoints.map((endpoint) => {
@@ -40,10 +42,13 @@ export function artifactProxyRoutes(endpoints: readonly ArtifactProxyEndpoint[])
       },
       async handle(request, reply) {
         const params = request.params as Record<string, string>;
+        const user = currentUser(request);
         const response = await endpoint.handle({
           ...(params['*'] === undefined ? {} : { artifactPath: params['*'] }),
           query: request.query as EndpointQuery,
           ...(request.body === undefined ? {} : { body: request.body as BlobBody }),
+          // Uploads and deletes need the right to write the path's run (tracking's owner rules).
+          viewer: { userId: user?.id ?? null, admin: user?.admin === true },
         });
         if (response.kind === 'json') return response.json;
         return reply

@@ -17,7 +17,10 @@ export type EndpointRequest = {
   query: EndpointQuery;
   /** The parsed JSON body (POST/PUT/PATCH/DELETE), undefined when none. */
   body: unknown;
-  /** Who asks: the user's id (null: anonymous) and admin flag, for tables with their own access rules (registry). */
+  /**
+   * Who asks: the user's id (null: anonymous) and admin flag, for tables with their own access rules (tracking's
+   * and the registry's owners).
+   */
   viewer: { userId: string | null; admin: boolean };
 };
 

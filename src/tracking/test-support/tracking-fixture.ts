@@ -14,7 +14,7 @@ import type { MlflowEndpoint } from '../mlflow-endpoints.ts';
 import type { JsonObject } from '../mlflow-json.ts';
 import type { QueryParams } from '../mlflow-requests.ts';
 import { createTrackingService } from '../service.ts';
-import type { TrackingService } from '../tracking-service.ts';
+import type { TrackingService, Viewer } from '../tracking-service.ts';
 import { openSqlTrackingStore } from '../store.sql.ts';
 
 /** A service, its database and blob store, and `call` for raw MLflow requests. */
@@ -24,9 +24,10 @@ export type TrackingFixture = {
   service: TrackingService;
   /**
    * Calls an endpoint of the table by method and path (without `/api/2.0/mlflow/`): POST sends `input` as the
-   * JSON body (round-tripped through JSON text, as a client would send it), GET as the query.
+   * JSON body (round-tripped through JSON text, as a client would send it), GET as the query; `viewer` is who asks
+   * (absent: a trusted internal caller).
    */
-  call(method: 'GET' | 'POST', path: string, input?: unknown): Promise<JsonObject>;
+  call(method: 'GET' | 'POST', path: string, input?: unknown, viewer?: Viewer): Promise<JsonObject>;
   close(): Promise<void>;
 };
 
@@ -64,14 +65,16 @@ export async function openTrackingFixture(
     db,
     blobs,
     service,
-    async call(method, path, input) {
+    async call(method, path, input, viewer) {
       const endpoint = endpoints.get(`${method} ${path}`);
       if (endpoint === undefined) throw new Error(`no endpoint ${method} ${path}`);
+      const who = viewer === undefined ? {} : { viewer };
       const response =
         method === 'GET'
-          ? await endpoint.handle({ query: (input ?? {}) as QueryParams })
+          ? await endpoint.handle({ query: (input ?? {}) as QueryParams, ...who })
           : await endpoint.handle({
               body: input === undefined ? undefined : JSON.parse(JSON.stringify(input)),
+              ...who,
             });
       // What the HTTP layer would send: the response must survive JSON.
       return JSON.parse(JSON.stringify(response)) as JsonObject;

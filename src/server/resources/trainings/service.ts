@@ -136,6 +136,7 @@ class Trainings implements TrainingService {
       experimentName: input.model_name,
       runName: `training-${id.slice(0, 8)}`,
       userId: viewer.name ?? viewer.userId,
+      ownerId: viewer.userId,
       nodeId: 'train',
       tags: { 'fair.training_id': id, 'fair.dataset_id': dataset.id, 'fair.workflow': TRAINING_WORKFLOW },
     });
