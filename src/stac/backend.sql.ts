@@ -161,6 +161,13 @@ async function upsert(client: SqlClient, item: StacItem): Promise<void> {
   );
 }
 
+/**
+ * Largest search box, in square degrees, answered from the GiST index of item boxes (`&&`, inclusive like the
+ * comparisons). The planner has no statistics for `&&` and always expects few matches; a small box does have few,
+ * so the index wins, while a large one matches most items and the key-ordered scan finds a page at once.
+ */
+const SMALL_BOX_DEG2 = 400;
+
 /** WHERE clause and parameters of a query; values are always parameters, never SQL text. */
 function whereClause(query: StacItemQuery): { where: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -175,9 +182,10 @@ function whereClause(query: StacItemQuery): { where: string; params: unknown[] }
   if (query.collections !== undefined) conditions.push(`collection = ANY(${array(query.collections)})`);
   if (query.ids !== undefined) conditions.push(`id = ANY(${array(query.ids)})`);
   if (query.bboxes !== undefined) {
-    const boxes = query.bboxes.map(
-      ([w, s, e, n]) =>
-        `(max_x >= ${param(w)} AND min_x <= ${param(e)} AND max_y >= ${param(s)} AND min_y <= ${param(n)})`,
+    const boxes = query.bboxes.map(([w, s, e, n]) =>
+      (e - w) * (n - s) <= SMALL_BOX_DEG2
+        ? `box(point(min_x, min_y), point(max_x, max_y)) && box(point(${param(w)}, ${param(s)}), point(${param(e)}, ${param(n)}))`
+        : `(max_x >= ${param(w)} AND min_x <= ${param(e)} AND max_y >= ${param(s)} AND min_y <= ${param(n)})`,
     );
     conditions.push(boxes.length === 0 ? 'false' : `(${boxes.join(' OR ')})`);
   }

@@ -202,6 +202,33 @@ describe.each(testDatabaseEngines())('STAC API on $name', (engine) => {
     expect(ids(across)).toEqual(['m-v1', 'm-v2', 'm-v3']);
   });
 
+  it('selects the same items through the box index (small boxes) and the comparisons (large ones), edges included', async () => {
+    const all = (await call('GET', '/stac/search', { query: { limit: '1000' } })) as StacItemCollection;
+    const overlaps = (item: StacItem, [w, s, e, n]: number[]): boolean => {
+      const b = item.bbox;
+      return b !== undefined && b[2]! >= w! && b[0]! <= e! && b[3]! >= s! && b[1]! <= n!;
+    };
+    const first = all.features.find((f) => f.collection === 'local-models');
+    if (first?.bbox === undefined) throw new Error('no local model with a bbox');
+    const [x0, y0, x1, y1] = first.bbox as number[];
+    const boxes = [
+      [x0!, y0!, x1!, y1!],
+      [x1!, y1!, x1! + 1, y1! + 1], // touches one corner only
+      [x0! - 0.001, y0! - 0.001, x0! - 0.0001, y0! - 0.0001], // just outside
+      [-10, -10, 10, 10], // 400 deg², the largest answered from the index
+      [-10, -10, 10.5, 10],
+      [0, 0, 60, 30],
+      [-180, -90, 180, 90],
+    ];
+    for (const box of boxes) {
+      const found = (await call('GET', '/stac/search', {
+        query: { bbox: box.join(','), limit: '1000' },
+      })) as StacItemCollection;
+      const expected = all.features.filter((f) => overlaps(f, box)).map((f) => f.id);
+      expect(ids(found), box.join(',')).toEqual(expected);
+    }
+  });
+
   it('searches by datetime: instants, closed and open intervals', async () => {
     const search = async (datetime: string): Promise<string[]> =>
       ids(
