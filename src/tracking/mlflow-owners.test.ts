@@ -73,7 +73,8 @@ describe.each(testDatabaseEngines())('MLflow owners on $name', (engine) => {
     );
     const info = (run as { info: { run_id: string; user_id: string } }).info;
     expect(info.user_id).toBe('someone-else');
-    expect(await store.getRunOwners(info.run_id)).toEqual({
+    expect(await store.getRunWriteState(info.run_id)).toEqual({
+      lifecycle_stage: 'active',
       owner_id: 'alice',
       experiment_id: id,
       experiment_owner_id: 'alice',
@@ -109,8 +110,8 @@ describe.each(testDatabaseEngines())('MLflow owners on $name', (engine) => {
   it("takes anyone's runs in the unowned Default experiment", async () => {
     const named = await createRun('0', bob);
     const defaulted = await createRun(undefined, alice);
-    expect((await store.getRunOwners(named))?.owner_id).toBe('bob');
-    expect((await store.getRunOwners(defaulted))?.owner_id).toBe('alice');
+    expect((await store.getRunWriteState(named))?.owner_id).toBe('bob');
+    expect((await store.getRunWriteState(defaulted))?.owner_id).toBe('alice');
   });
 
   it('lets the run owner make every run write', async () => {
@@ -171,7 +172,8 @@ describe.each(testDatabaseEngines())('MLflow owners on $name', (engine) => {
       userId: 'Carol C.',
       now: () => clock,
     });
-    expect(await store.getRunOwners(tracker.runId)).toEqual({
+    expect(await store.getRunWriteState(tracker.runId)).toEqual({
+      lifecycle_stage: 'active',
       owner_id: 'carol',
       experiment_id: tracker.experimentId,
       experiment_owner_id: 'carol',

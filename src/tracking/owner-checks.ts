@@ -58,7 +58,7 @@ export class OwnerChecks {
    */
   async run(runId: string, viewer: Viewer | undefined): Promise<void> {
     if (viewer === undefined || viewer.admin === true) return;
-    const owners = await this.#store.getRunOwners(runId);
+    const owners = await this.#store.getRunWriteState(runId);
     if (owners === undefined) return;
     if (owners.owner_id !== null) {
       if (owners.owner_id === viewer.userId) return;

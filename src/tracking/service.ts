@@ -359,11 +359,12 @@ class StoreTrackingService implements TrackingService {
     return experiment;
   }
 
-  async #activeRun(runId: string): Promise<Run> {
-    const run = await this.getRun(runId);
-    if (run.info.lifecycle_stage !== 'active') {
+  /** Checks that a run exists and is active, with one light read (writes never need the whole run). */
+  async #activeRun(runId: string): Promise<void> {
+    const state = await this.#store.getRunWriteState(runId);
+    if (state === undefined) throw new AppError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`);
+    if (state.lifecycle_stage !== 'active') {
       invalid(`The run ${runId} must be in the 'active' state. Current state is deleted.`);
     }
-    return run;
   }
 }

@@ -30,7 +30,7 @@ import type {
   NewRun,
   RunBatch,
   RunInfoUpdate,
-  RunOwners,
+  RunWriteState,
   RunSearch,
   TrackingStore,
 } from './store.ts';
@@ -238,13 +238,14 @@ export class SqlTrackingStore implements TrackingStore {
     return (await this.#withData(rows))[0];
   }
 
-  async getRunOwners(runId: string): Promise<RunOwners | undefined> {
+  async getRunWriteState(runId: string): Promise<RunWriteState | undefined> {
     const rows = await this.#db.query<{
+      lifecycle_stage: LifecycleStage;
       owner_id: string | null;
       experiment_id: number;
       experiment_owner_id: string | null;
     }>(
-      `SELECT r.owner_id, r.experiment_id, e.owner_id AS experiment_owner_id
+      `SELECT r.lifecycle_stage, r.owner_id, r.experiment_id, e.owner_id AS experiment_owner_id
        FROM tracking_runs r JOIN tracking_experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = $1`,
       [runId],
     );

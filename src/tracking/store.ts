@@ -41,8 +41,12 @@ export type NewRun = {
   owner_id: string | null;
 };
 
-/** The owners that decide who may write a run: its own and its experiment's (null: nobody). */
-export type RunOwners = {
+/**
+ * What decides whether a run may be written, in one light read: its lifecycle stage, and the owners (its own and
+ * its experiment's; null: nobody).
+ */
+export type RunWriteState = {
+  lifecycle_stage: LifecycleStage;
   owner_id: string | null;
   experiment_id: string;
   experiment_owner_id: string | null;
@@ -109,7 +113,7 @@ export interface TrackingStore {
   /** A run in any lifecycle stage, with its latest metrics, params and tags, or undefined. */
   getRun(runId: string): Promise<Run | undefined>;
   /** The owners of a run and of its experiment, or undefined when there is no such run. */
-  getRunOwners(runId: string): Promise<RunOwners | undefined>;
+  getRunWriteState(runId: string): Promise<RunWriteState | undefined>;
   /** Changes a run's status, end time or name (the name also sets the `mlflow.runName` tag). */
   updateRunInfo(runId: string, update: RunInfoUpdate): Promise<void>;
   /** Moves a run to a lifecycle stage. */
