@@ -85,7 +85,7 @@ export type RegisteredModel = {
 };
 
 /** Who is looking: private models of others are hidden unless `admin`. */
-export type Viewer = { userId: string | null; admin?: boolean };
+export type { Viewer } from '../shared/index.ts';
 
 /** One page of a search; `nextPageToken` is undefined on the last page. */
 export type Page<T> = { items: T[]; nextPageToken: string | undefined };

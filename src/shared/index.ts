@@ -5,3 +5,4 @@ export * from './progress.ts';
 export * from './ip-address.ts';
 export * from './safe-fetch.ts';
 export * from './stac-validator.ts';
+export type * from './viewer.ts';

@@ -3,6 +3,7 @@
  * metrics and artifacts, each throwing AppError with MLflow's error codes.
  */
 import type { Readable } from 'node:stream';
+import type { Viewer } from '../shared/index.ts';
 import type { BlobBody, BlobStore } from '../storage/index.ts';
 import type { ArtifactRepository } from './artifacts.ts';
 import type {
@@ -35,10 +36,8 @@ export type TrackingServiceOptions = {
   now?: () => number;
 };
 
-/**
- * Who asks, for the owner rules: the fAIr user's id (null: anonymous) and whether they are an admin (default false).
- */
-export type Viewer = { userId: string | null; admin?: boolean };
+/** Who asks, for the owner rules. */
+export type { Viewer };
 
 /**
  * Who asks a write. `viewer` absent: an internal, trusted caller (the training hook, the server's own code), no

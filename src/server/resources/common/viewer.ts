@@ -4,9 +4,10 @@
  * resource does not exist), changes need the owner or an admin.
  */
 import { AppError } from '../../../shared/index.ts';
+import type { Viewer as DomainViewer } from '../../../shared/index.ts';
 
-/** The acting user, or anonymous (`userId` null). */
-export type Viewer = { userId: string | null; admin: boolean; name?: string | undefined };
+/** The acting user, or anonymous (`userId` null): the domains' viewer, always saying whether it is an admin. */
+export type Viewer = DomainViewer & { admin: boolean; name?: string | undefined };
 
 /** Owner and privacy of a resource. */
 export type Owned = { owner_id: string | null; private: boolean };
