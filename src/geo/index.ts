@@ -3,3 +3,4 @@ export * from './tile-math.ts';
 export * from './projection.ts';
 export * from './tile-cover.ts';
 export * from './chip-name.ts';
+export * from './ring-checks.ts';

@@ -5,7 +5,7 @@
 import type { Position } from 'geojson';
 import { type BBox, type Polygonal, bboxOfGeometry, bboxesIntersect, polygonsOf } from '../geo/index.ts';
 import type { LabelCollection } from './label-types.ts';
-import { pointInRing } from './ring-geometry.ts';
+import { pointInRing } from '../geo/index.ts';
 
 /** Whether a filter is needed at all: the AOI has holes, or the query could not use its outline. */
 export function needsAoiFilter(aoi: Polygonal, queriedAsBBox: boolean): boolean {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../shared/index.ts';
 import { buildOverpassQuery, queriesByBBox } from './overpass-query.ts';
 import { overpassRuntimeError, overpassToLabels } from './overpass-to-labels.ts';
-import { signedArea } from './ring-geometry.ts';
+import { signedArea } from '../geo/index.ts';
 
 const fixture = (): unknown =>
   JSON.parse(

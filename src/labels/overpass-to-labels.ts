@@ -9,7 +9,7 @@ import type { LabelCollection, LabelFeature } from './label-types.ts';
 import { requirePolygonal } from './polygon-normalize.ts';
 import { RepairLog } from './repair-log.ts';
 import { assembleRings, groupRings } from './ring-assembly.ts';
-import { samePosition } from './ring-geometry.ts';
+import { samePosition } from '../geo/index.ts';
 
 /** Elements of a response that did not become labels, by reason. */
 export type OverpassSkips = {

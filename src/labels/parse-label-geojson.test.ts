@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../shared/index.ts';
 import { parseLabelGeoJson } from './parse-label-geojson.ts';
-import { signedArea } from './ring-geometry.ts';
+import { signedArea } from '../geo/index.ts';
 
 const banepaLabels = path.resolve(
   import.meta.dirname,

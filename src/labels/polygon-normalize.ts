@@ -4,11 +4,13 @@
  * several (too few vertices, self-intersections, bad or out-of-range coordinates), naming where.
  */
 import type { Position } from 'geojson';
+import { findRingDefect, orientation, pointInRing, samePosition, signedArea } from '../geo/index.ts';
 import type { Polygonal } from '../geo/index.ts';
 import { invalid } from '../shared/index.ts';
-import { type LonLat, orientation, pointInRing, samePosition, signedArea } from './ring-geometry.ts';
-import { findSelfIntersection } from './ring-self-intersection.ts';
 import type { RepairLog } from './repair-log.ts';
+
+/** A 2-D position `[lon, lat]`. */
+type LonLat = [number, number];
 
 /** What a geometry turned out to be. */
 export type GeometryVerdict =
@@ -86,12 +88,11 @@ function normalizeRing(ring: unknown, where: string, outer: boolean, source: Geo
   if (positions.length < 4)
     invalid(`${where}: ring has ${positions.length} positions after repair, at least 4 are needed`);
   const area = signedArea(positions);
-  const defect = findSelfIntersection(positions);
+  const defect = findRingDefect([positions]);
   if (defect !== undefined && !(area === 0 && allOnOneLine(positions))) {
     const [lon = 0, lat = 0] = defect.near;
-    invalid(
-      `${where}: ring intersects itself (segments ${defect.first} and ${defect.second} meet near ${lon}, ${lat})`,
-    );
+    const [first, second] = defect.segments;
+    invalid(`${where}: ring intersects itself (segments ${first} and ${second} meet near ${lon}, ${lat})`);
   }
   if (area === 0) invalid(`${where}: ring has zero area`);
   if (area > 0 !== outer) {

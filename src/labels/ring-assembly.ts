@@ -3,7 +3,7 @@
  * puts each inner ring into the outer ring that holds it.
  */
 import type { Position } from 'geojson';
-import { pointInRing, samePosition, signedArea } from './ring-geometry.ts';
+import { pointInRing, samePosition, signedArea } from '../geo/index.ts';
 
 /** Rings assembled from ways, and how many chains of ways could not be closed. */
 export type AssembledRings = { rings: Position[][]; unclosed: number };

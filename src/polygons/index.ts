@@ -12,7 +12,6 @@ export * from './trace-instances.ts';
 export * from './polygonize.ts';
 export * from './pixel-grid.ts';
 export * from './local-metres.ts';
-export { findRingDefect, pointInRing, ringInsideRing, closeRing, type RingDefect } from './ring-checks.ts';
 export * from './simplify.ts';
 export * from './orthogonalize.ts';
 export * from './make-valid.ts';

@@ -2,7 +2,7 @@ import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { makeValid } from './make-valid.ts';
 import { signedRingArea } from './pixel-polygon.ts';
-import { findRingDefect } from './ring-checks.ts';
+import { findRingDefect } from '../geo/index.ts';
 
 const square = (x0: number, y0: number, size: number): Position[] => [
   [x0, y0],

@@ -7,7 +7,7 @@ import type { Position } from 'geojson';
 import polygonClipping from 'polygon-clipping';
 import type { MultiPolygon as ClipMultiPolygon, Polygon as ClipPolygon } from 'polygon-clipping';
 import { signedRingArea } from './pixel-polygon.ts';
-import { closeRing, findRingDefect, ringInsideRing } from './ring-checks.ts';
+import { closeRing, findRingDefect, ringInsideRing } from '../geo/index.ts';
 
 /** The outcome of {@link makeValid}. */
 export type MakeValidResult = {

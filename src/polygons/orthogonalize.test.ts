@@ -1,9 +1,8 @@
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { geodesicArea } from '../geo/index.ts';
+import { findRingDefect, geodesicArea } from '../geo/index.ts';
 import { createLocalFrame } from './local-metres.ts';
 import { orthogonalizePolygon } from './orthogonalize.ts';
-import { findRingDefect } from './ring-checks.ts';
 
 const frame = createLocalFrame(85.52, 27.63);
 

@@ -7,7 +7,7 @@ import { invalid } from '../shared/index.ts';
 import { frameOfRings, ringsToLocal } from './local-metres.ts';
 import type { LocalFrame, LocalPoint } from './local-metres.ts';
 import { signedRingArea } from './pixel-polygon.ts';
-import { closeRing, findRingDefect, ringInsideRing } from './ring-checks.ts';
+import { closeRing, findRingDefect, ringInsideRing } from '../geo/index.ts';
 
 /** Options of {@link orthogonalizePolygon}. */
 export type OrthogonalizeOptions = {

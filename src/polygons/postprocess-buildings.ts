@@ -3,13 +3,12 @@
  * orthogonalize → make valid → area filter → nested/duplicate removal, ending in `building=yes` features.
  */
 import type { Polygon, Position } from 'geojson';
-import { geodesicArea } from '../geo/index.ts';
+import { closeRing, geodesicArea } from '../geo/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { BuildingFeature, BuildingProperties } from './building-features.ts';
 import { makeValid } from './make-valid.ts';
 import { orthogonalizePolygon } from './orthogonalize.ts';
 import { removeNestedAndDuplicates } from './remove-nested-and-duplicates.ts';
-import { closeRing } from './ring-checks.ts';
 import { simplifyPolygon } from './simplify.ts';
 
 /** One building candidate: lon/lat Polygon coordinates (outer ring first) and its confidence 0..1. */

@@ -1,11 +1,10 @@
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { geodesicArea } from '../geo/index.ts';
+import { findRingDefect, geodesicArea, ringInsideRing } from '../geo/index.ts';
 import { labelComponents } from './connected-components.ts';
 import { gridOfTile, lonLatToPixel, pixelPolygonToLonLat, pixelToLonLat } from './pixel-grid.ts';
 import { polygonIoU } from './polygon-overlap.ts';
 import { rasterizePolygons } from './rasterize.ts';
-import { findRingDefect, ringInsideRing } from './ring-checks.ts';
 import { simplifyPixelPolygon, simplifyPolygon } from './simplify.ts';
 import { tracePolygons } from './trace-instances.ts';
 

@@ -8,7 +8,7 @@ import { frameOfRings, ringsToLocal } from './local-metres.ts';
 import type { LocalPoint } from './local-metres.ts';
 import { signedRingArea } from './pixel-polygon.ts';
 import type { PixelPolygon, PixelPolygonLike } from './pixel-polygon.ts';
-import { closeRing, findRingDefect, ringInsideRing } from './ring-checks.ts';
+import { closeRing, findRingDefect, ringInsideRing } from '../geo/index.ts';
 
 /** How often the tolerance is halved when a simplification would make the polygon invalid. */
 const RETRIES = 4;

@@ -3,7 +3,7 @@ import { labelComponents } from './connected-components.ts';
 import { signedRingArea, planarPolygonArea } from './pixel-polygon.ts';
 import type { PixelPolygon } from './pixel-polygon.ts';
 import { rasterizePolygons } from './rasterize.ts';
-import { findRingDefect } from './ring-checks.ts';
+import { findRingDefect } from '../geo/index.ts';
 import { simplifyPixelPolygon } from './simplify.ts';
 import { labelPicture } from './test-support/raster.ts';
 import { traceInstancePolygons, tracePolygons } from './trace-instances.ts';

@@ -1,7 +1,8 @@
 /**
- * @module polygons/ring-checks — planar tests behind "valid geometry guaranteed": where rings cross or touch
- * themselves or each other (a sweep over x-sorted segments, fast for rings of many thousand vertices), point in ring,
- * and ring shape basics.
+ * @module geo/ring-checks — planar tests on rings, in any planar coordinates (lon/lat labels, pixel masks): where
+ * rings cross or touch themselves or each other (a sweep over x-sorted segments, fast for rings of many thousand
+ * vertices), point in ring, signed area and ring shape basics. Label import (`labels`) and the polygon pipeline
+ * (`polygons`) both build on it.
  */
 import type { Position } from 'geojson';
 
@@ -10,6 +11,10 @@ export type RingDefect = {
   kind: 'self-intersection' | 'rings-cross';
   /** Index of the first ring (and the second for `rings-cross`). */
   rings: [number, number];
+  /** The two segments that meet, by their start index in their rings (the first ring's first). */
+  segments: [number, number];
+  /** A vertex of the meeting place, for messages. */
+  near: Position;
 };
 
 type Segment = { ring: number; index: number; minX: number; maxX: number; minY: number; maxY: number };
@@ -114,10 +119,19 @@ function meeting(rings: readonly (readonly Position[])[], s: Segment, t: Segment
         : i === 0 && j === count - 1
           ? foldsBack(ringS[j] as Position, ringS[0] as Position, ringS[1] as Position)
           : segmentsIntersect(a, b, c, d);
-    return bad ? { kind: 'self-intersection', rings: [s.ring, s.ring] } : undefined;
+    return bad
+      ? { kind: 'self-intersection', rings: [s.ring, s.ring], segments: [i, j], near: ringS[j] as Position }
+      : undefined;
   }
   if (!segmentsIntersect(a, b, c, d)) return undefined;
-  return crossesOrOverlaps(a, b, c, d) ? { kind: 'rings-cross', rings: [s.ring, t.ring] } : undefined;
+  if (!crossesOrOverlaps(a, b, c, d)) return undefined;
+  const [first, second] = s.ring < t.ring ? [s, t] : [t, s];
+  return {
+    kind: 'rings-cross',
+    rings: [first.ring, second.ring],
+    segments: [first.index, second.index],
+    near: (rings[second.ring] as readonly Position[])[second.index] as Position,
+  };
 }
 
 /** Whether segments that meet do more than touch at one point: a proper crossing or a shared stretch. */
@@ -217,6 +231,21 @@ export function closeRing(ring: readonly Position[]): Position[] {
   )
     out.push([first[0] as number, first[1] as number]);
   return out;
+}
+
+/**
+ * Planar signed area of a closed ring (shoelace), in the square of its units: positive when counter-clockwise (y up).
+ * Its sign is the ring's orientation, which is all RFC 7946 winding needs.
+ * @param ring - a closed ring (first position repeated last)
+ */
+export function signedArea(ring: readonly Position[]): number {
+  let twice = 0;
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const [x1 = 0, y1 = 0] = ring[i] ?? [];
+    const [x2 = 0, y2 = 0] = ring[i + 1] ?? [];
+    twice += x1 * y2 - x2 * y1;
+  }
+  return twice / 2;
 }
 
 /** Whether two positions are equal in x and y. */
