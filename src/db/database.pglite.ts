@@ -6,6 +6,7 @@ import { AppError } from '../shared/index.ts';
 import type { Database, Notification, SqlClient } from './database.ts';
 import { checkChannel } from './channel.ts';
 import { acquirePgliteLock } from './pglite-lock.ts';
+import { registeredPristinePgliteCluster } from './pglite-pristine.ts';
 import type { PgliteLock } from './pglite-lock.ts';
 import { translateSqlError } from './sql-error.ts';
 
@@ -28,7 +29,14 @@ export async function openPgliteDatabase(dir: string | undefined): Promise<Datab
     lock = await acquirePgliteLock(dir);
   }
   try {
-    const pg = await PGlite.create(dir === undefined ? { parsers } : { dataDir: dir, parsers });
+    const pristine = dir === undefined ? await registeredPristinePgliteCluster() : undefined;
+    const pg = await PGlite.create(
+      dir !== undefined
+        ? { dataDir: dir, parsers }
+        : pristine !== undefined
+          ? { parsers, loadDataDir: pristine }
+          : { parsers },
+    );
     return new PgliteDatabase(pg, displayUrl, lock);
   } catch (error) {
     await lock?.release();

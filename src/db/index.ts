@@ -4,3 +4,5 @@ export { openDatabase, redactUrl, databaseSchemes } from './open-database.ts';
 export type { OpenDatabaseOptions } from './open-database.ts';
 export { migrate, migrationChecksum } from './migrate.ts';
 export { codeOfSqlState } from './sql-error.ts';
+export { dumpPristinePgliteCluster, usePristinePgliteCluster } from './pglite-pristine.ts';
+export type { PristineCluster } from './pglite-pristine.ts';
