@@ -1,23 +1,16 @@
 /** @module geo/ring-checks.test — ring predicates and the self-intersection search on single rings. */
 import { describe, expect, it } from 'vitest';
 import { findRingDefect, pointInRing, signedArea } from './ring-checks.ts';
-
-const square = (x: number, y: number, d: number): number[][] => [
-  [x, y],
-  [x + d, y],
-  [x + d, y + d],
-  [x, y + d],
-  [x, y],
-];
+import { squareRing } from './test-support/square-ring.ts';
 
 describe('ring predicates', () => {
   it('gives counter-clockwise rings a positive area', () => {
-    expect(signedArea(square(0, 0, 2))).toBe(4);
-    expect(signedArea(square(0, 0, 2).reverse())).toBe(-4);
+    expect(signedArea(squareRing(0, 0, 2))).toBe(4);
+    expect(signedArea(squareRing(0, 0, 2).reverse())).toBe(-4);
   });
 
   it('places points inside, outside and on the boundary', () => {
-    const ring = square(0, 0, 2);
+    const ring = squareRing(0, 0, 2);
     expect(pointInRing([1, 1], ring)).toBe('inside');
     expect(pointInRing([3, 1], ring)).toBe('outside');
     expect(pointInRing([2, 1], ring)).toBe('boundary');
@@ -74,8 +67,8 @@ describe('findRingDefect on one ring', () => {
 
 describe('findRingDefect across rings', () => {
   it('names the two rings, their segments and a vertex where they cross, and lets rings touch at a point', () => {
-    const shell = square(0, 0, 4);
-    const crossingHole = square(3, 1, 2);
+    const shell = squareRing(0, 0, 4);
+    const crossingHole = squareRing(3, 1, 2);
     expect(findRingDefect([shell, crossingHole])).toEqual({
       kind: 'rings-cross',
       rings: [0, 1],

@@ -1,14 +1,7 @@
 /** @module labels/ring-assembly.test — multipolygon ring assembly from OSM ways. */
 import { describe, expect, it } from 'vitest';
 import { assembleRings, groupRings } from './ring-assembly.ts';
-
-const square = (x: number, y: number, d: number): number[][] => [
-  [x, y],
-  [x + d, y],
-  [x + d, y + d],
-  [x, y + d],
-  [x, y],
-];
+import { squareRing } from '../geo/test-support/square-ring.ts';
 
 describe('assembleRings', () => {
   it('joins ways end to end, reversing one when needed', () => {
@@ -37,7 +30,7 @@ describe('assembleRings', () => {
 
   it('keeps closed ways as they are and counts chains that do not close', () => {
     const { rings, unclosed } = assembleRings([
-      square(5, 5, 1),
+      squareRing(5, 5, 1),
       [
         [0, 0],
         [1, 0],
@@ -47,15 +40,15 @@ describe('assembleRings', () => {
         [1, 1],
       ],
     ]);
-    expect(rings).toEqual([square(5, 5, 1)]);
+    expect(rings).toEqual([squareRing(5, 5, 1)]);
     expect(unclosed).toBe(1);
   });
 
   it('puts each inner ring into the smallest outer ring holding it', () => {
-    const big = square(0, 0, 10);
-    const small = square(20, 0, 2);
-    const courtyard = square(20.5, 0.5, 1);
+    const big = squareRing(0, 0, 10);
+    const small = squareRing(20, 0, 2);
+    const courtyard = squareRing(20.5, 0.5, 1);
     expect(groupRings([big, small], [courtyard])).toEqual([[big], [small, courtyard]]);
-    expect(groupRings([small], [square(50, 50, 1)])).toBeUndefined();
+    expect(groupRings([small], [squareRing(50, 50, 1)])).toBeUndefined();
   });
 });

@@ -3,18 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { makeValid } from './make-valid.ts';
 import { signedRingArea } from './pixel-polygon.ts';
 import { findRingDefect } from '../geo/index.ts';
-
-const square = (x0: number, y0: number, size: number): Position[] => [
-  [x0, y0],
-  [x0 + size, y0],
-  [x0 + size, y0 + size],
-  [x0, y0 + size],
-  [x0, y0],
-];
+import { squareRing } from '../geo/test-support/square-ring.ts';
 
 describe('makeValid', () => {
   it('passes a valid polygon through untouched', () => {
-    const rings = [square(0, 0, 10), square(2, 2, 2).reverse()];
+    const rings = [squareRing(0, 0, 10), squareRing(2, 2, 2).reverse()];
     const result = makeValid(rings);
     expect(result).toMatchObject({ repaired: false, dropped: false, problems: [] });
     expect(result.coords).toEqual(rings);
@@ -50,18 +43,18 @@ describe('makeValid', () => {
       ],
     ]);
     expect(result.repaired).toBe(true);
-    expect(result.coords).toEqual([square(0, 0, 4)]);
+    expect(result.coords).toEqual([squareRing(0, 0, 4)]);
   });
 
   it('drops a hole that lies outside its shell', () => {
-    const result = makeValid([square(0, 0, 4), square(10, 10, 1).reverse()]);
+    const result = makeValid([squareRing(0, 0, 4), squareRing(10, 10, 1).reverse()]);
     expect(result.repaired).toBe(true);
     expect(result.problems).toContain('hole 1 outside the outer ring');
-    expect(result.polygons).toEqual([[square(0, 0, 4)]]);
+    expect(result.polygons).toEqual([[squareRing(0, 0, 4)]]);
   });
 
   it('fixes the winding to RFC 7946 (outer counter-clockwise, holes clockwise)', () => {
-    const result = makeValid([square(0, 0, 10).reverse(), square(2, 2, 2)]);
+    const result = makeValid([squareRing(0, 0, 10).reverse(), squareRing(2, 2, 2)]);
     expect(result.repaired).toBe(true);
     const [outer, hole] = result.polygons[0] ?? [];
     expect(signedRingArea(outer ?? [])).toBeGreaterThan(0);
@@ -75,7 +68,7 @@ describe('makeValid', () => {
       [3, 6],
       [0, 5],
     ];
-    expect(makeValid([square(0, 0, 10), hole.reverse()]).repaired).toBe(false);
+    expect(makeValid([squareRing(0, 0, 10), hole.reverse()]).repaired).toBe(false);
   });
 
   it('drops degenerate and malformed input instead of throwing', () => {
@@ -111,7 +104,7 @@ describe('makeValid', () => {
 
   it('drops a degenerate hole but keeps the shell', () => {
     const result = makeValid([
-      square(0, 0, 10),
+      squareRing(0, 0, 10),
       [
         [1, 1],
         [2, 2],
@@ -119,7 +112,7 @@ describe('makeValid', () => {
         [1, 1],
       ],
     ]);
-    expect(result.polygons).toEqual([[square(0, 0, 10)]]);
+    expect(result.polygons).toEqual([[squareRing(0, 0, 10)]]);
     expect(result.problems).toEqual(['degenerate hole dropped']);
   });
 });

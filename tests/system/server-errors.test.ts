@@ -341,6 +341,13 @@ describe.each(testDatabaseEngines())('server requests on $name', (engine) => {
       'private',
       'workflow',
     ]);
+    const predict = document.paths['/api/predictions']?.['post'] as unknown as {
+      responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+    };
+    expect(predict.responses['429']?.description).toMatch(/^RESOURCE_EXHAUSTED/);
+    expect(predict.responses['429']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
     const docs = await call(`${t.url}/api/docs`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toMatch(/text\/html/);

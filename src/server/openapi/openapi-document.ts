@@ -144,6 +144,9 @@ function responsesOf(r: RouteDoc): OpenApiObject {
           schema: doc.schema === undefined ? {} : jsonSchemaOf(doc.schema),
         },
       };
+    // A route's own error statuses (e.g. 429) answer in its family's error shape.
+    else if (Number(status) >= 400)
+      response['content'] = { 'application/json': { schema: { $ref: `#/components/schemas/${family}` } } };
     responses[status] = response;
   }
   for (const [status, description] of Object.entries(errorStatuses)) {

@@ -146,7 +146,13 @@ export function predictionRoutes(predictions: PredictionService): Route[] {
       auth: 'required',
       body: createBody,
       status: 201,
-      responses: { 201: { description: 'done (on the fly) or queued (job)', schema: predictionSchema } },
+      responses: {
+        201: { description: 'done (on the fly) or queued (job)', schema: predictionSchema },
+        429: {
+          description:
+            'RESOURCE_EXHAUSTED: 4 predictions on the fly are running or waiting; retry later or send "async": true',
+        },
+      },
       handler: async ({ body, request }) => {
         const { bbox, aoi, ...rest } = body;
         const area = bbox ?? aoi;
