@@ -5,7 +5,7 @@
 import { AppError } from '../shared/index.ts';
 import { ARTIFACT_PREFIX } from './artifacts.ts';
 import type { ArtifactRepository } from './artifacts.ts';
-import type { TrackingStore } from './store.ts';
+import type { RunWriteState, TrackingStore } from './store.ts';
 import type { Viewer } from './tracking-service.ts';
 
 /** What a refused experiment write was: a change of the experiment itself, or a new run in it. */
@@ -58,24 +58,8 @@ export class OwnerChecks {
    */
   async run(runId: string, viewer: Viewer | undefined): Promise<void> {
     if (viewer === undefined || viewer.admin === true) return;
-    const owners = await this.#store.getRunWriteState(runId);
-    if (owners === undefined) return;
-    if (owners.owner_id !== null) {
-      if (owners.owner_id === viewer.userId) return;
-      throw new AppError(
-        'PERMISSION_DENIED',
-        `run ${runId} belongs to ${owners.owner_id}; only its owner or an admin may change it`,
-        { runId, ownerId: owners.owner_id },
-      );
-    }
-    const experimentOwner = owners.experiment_owner_id;
-    if (experimentOwner === null || experimentOwner === viewer.userId) return;
-    throw new AppError(
-      'PERMISSION_DENIED',
-      `run ${runId} has no owner and its experiment ${owners.experiment_id} belongs to ${experimentOwner}; ` +
-        'only that owner or an admin may change it',
-      { runId, experimentId: owners.experiment_id, ownerId: experimentOwner },
-    );
+    const state = await this.#store.getRunWriteState(runId);
+    if (state !== undefined) checkRunWrite(runId, state, viewer);
   }
 
   /**
@@ -124,4 +108,31 @@ export class OwnerChecks {
 
 function keyPath(segments: readonly string[]): string {
   return [ARTIFACT_PREFIX, ...segments].join('/');
+}
+
+/**
+ * Checks a run's owners against the viewer: its own owner, or, when it has none, whoever may write its experiment.
+ * @param runId - the run, for the message
+ * @param state - the run's owners as read
+ * @param viewer - who asks; undefined or admin: allowed
+ * @throws AppError PERMISSION_DENIED naming the run and the owner that refuses
+ */
+export function checkRunWrite(runId: string, state: RunWriteState, viewer: Viewer | undefined): void {
+  if (viewer === undefined || viewer.admin === true) return;
+  if (state.owner_id !== null) {
+    if (state.owner_id === viewer.userId) return;
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `run ${runId} belongs to ${state.owner_id}; only its owner or an admin may change it`,
+      { runId, ownerId: state.owner_id },
+    );
+  }
+  const experimentOwner = state.experiment_owner_id;
+  if (experimentOwner === null || experimentOwner === viewer.userId) return;
+  throw new AppError(
+    'PERMISSION_DENIED',
+    `run ${runId} has no owner and its experiment ${state.experiment_id} belongs to ${experimentOwner}; ` +
+      'only that owner or an admin may change it',
+    { runId, experimentId: state.experiment_id, ownerId: experimentOwner },
+  );
 }

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { AppError, invalid, isAppError } from '../shared/index.ts';
 import type { BlobBody } from '../storage/index.ts';
 import { ArtifactRepository } from './artifacts.ts';
-import { OwnerChecks } from './owner-checks.ts';
+import { checkRunWrite, OwnerChecks } from './owner-checks.ts';
 import type {
   Experiment,
   ExperimentTag,
@@ -245,8 +245,7 @@ class StoreTrackingService implements TrackingService {
     update: { status?: RunStatus | undefined; endTime?: number | undefined; runName?: string | undefined },
     access?: Access,
   ): Promise<RunInfo> {
-    await this.#owners.run(runId, access?.viewer);
-    await this.#activeRun(runId);
+    await this.#writableActiveRun(runId, access);
     if (update.runName !== undefined) validateRunTag({ key: RUN_NAME_TAG, value: update.runName });
     await this.#store.updateRunInfo(runId, {
       ...(update.status === undefined ? {} : { status: update.status }),
@@ -277,8 +276,7 @@ class StoreTrackingService implements TrackingService {
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
     validateBatch({ metrics, params, tags });
-    await this.#owners.run(runId, access?.viewer);
-    await this.#activeRun(runId);
+    await this.#writableActiveRun(runId, access);
     if (metrics.length + params.length + tags.length === 0) return;
     await this.#store.logBatch(runId, {
       metrics: metrics.map((m) => ({ ...m, value: storedValue(m.value) })),
@@ -288,8 +286,7 @@ class StoreTrackingService implements TrackingService {
   }
 
   async deleteTag(runId: string, key: string, access?: Access): Promise<void> {
-    await this.#owners.run(runId, access?.viewer);
-    await this.#activeRun(runId);
+    await this.#writableActiveRun(runId, access);
     if (!(await this.#store.deleteRunTag(runId, key))) {
       throw new AppError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
     }
@@ -359,10 +356,14 @@ class StoreTrackingService implements TrackingService {
     return experiment;
   }
 
-  /** Checks that a run exists and is active, with one light read (writes never need the whole run). */
-  async #activeRun(runId: string): Promise<void> {
+  /**
+   * Checks, with one light read (writes never need the whole run), that a run exists, that the viewer may write it
+   * and that it is active.
+   */
+  async #writableActiveRun(runId: string, access: Access | undefined): Promise<void> {
     const state = await this.#store.getRunWriteState(runId);
     if (state === undefined) throw new AppError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`);
+    checkRunWrite(runId, state, access?.viewer);
     if (state.lifecycle_stage !== 'active') {
       invalid(`The run ${runId} must be in the 'active' state. Current state is deleted.`);
     }
