@@ -188,6 +188,9 @@ function mountRoute(app: FastifyInstance, r: Route): void {
   });
 }
 
+/** Seconds a client told 429 (RESOURCE_EXHAUSTED) waits before trying again. */
+const RETRY_AFTER_BUSY_S = 10;
+
 function sendError(
   error: unknown,
   request: FastifyRequest,
@@ -197,5 +200,7 @@ function sendError(
   const appError = toAppError(error, options.config.api.bodyLimit);
   if (appError.code === 'INTERNAL_ERROR' && appError !== error) options.onError?.(error, request);
   const { status, body } = errorResponse(appError, errorFamilyOf(request.url));
+  // Busy, not broken: tell clients when a retry makes sense (RFC 9110 §10.2.3).
+  if (status === 429) void reply.header('retry-after', String(RETRY_AFTER_BUSY_S));
   void reply.status(status).type('application/json; charset=utf-8').send(body);
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseEngines } from '../../src/db/test-support/test-databases.ts';
 import type { User } from '../../src/server/index.ts';
+import { AppError } from '../../src/shared/index.ts';
 import { call } from './test-support/http-client.ts';
 import { startTestServer } from './test-support/test-server.ts';
 import type { TestServer } from './test-support/test-server.ts';
@@ -29,7 +30,22 @@ describe.each(testDatabaseEngines())('server requests on $name', (engine) => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer(engine);
+    t = await startTestServer(engine, {
+      tables: [
+        {
+          name: 'busy',
+          endpoints: [
+            {
+              method: 'GET',
+              path: '/api/busy-for-tests',
+              handle: async () => {
+                throw new AppError('RESOURCE_EXHAUSTED', '4 jobs are running or waiting: retry later');
+              },
+            },
+          ],
+        },
+      ],
+    });
     owner = await person('1', false);
     other = await person('2', false);
     admin = await person('3', true);
@@ -51,6 +67,16 @@ describe.each(testDatabaseEngines())('server requests on $name', (engine) => {
     expect(stac.body).toEqual({
       code: 'RESOURCE_DOES_NOT_EXIST',
       description: expect.stringContaining('no route'),
+    });
+  });
+
+  it('answers a busy server with 429 and Retry-After', async () => {
+    const busy = await call(`${t.url}/api/busy-for-tests`);
+    expect(busy.status).toBe(429);
+    expect(busy.headers.get('retry-after')).toBe('10');
+    expect((busy.body as ApiError).error).toMatchObject({
+      code: 'RESOURCE_EXHAUSTED',
+      message: '4 jobs are running or waiting: retry later',
     });
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestDatabaseEngine } from '../../../src/db/test-support/test-databases.ts';
 import { createServer, openServerServices } from '../../../src/server/index.ts';
-import type { FairServer, Resources } from '../../../src/server/index.ts';
+import type { FairServer, Resources, TableSource } from '../../../src/server/index.ts';
 import { loadConfig } from '../../../src/shared/index.ts';
 import type { Config } from '../../../src/shared/index.ts';
 import {
@@ -39,6 +39,8 @@ export type TestServerOptions = {
   singleUser?: boolean;
   /** Run a local worker in the process (default false). */
   worker?: boolean;
+  /** Endpoint tables mounted besides fAIr's own (e.g. one that fails on purpose). */
+  tables?: readonly TableSource[];
 };
 
 /**
@@ -74,7 +76,7 @@ export async function startTestServer(
     server = await createServer({
       config,
       runtime,
-      tables: services.tables,
+      tables: [...services.tables, ...(options.tables ?? [])],
       routeSets: services.routeSets,
       artifactEndpoints: services.artifactEndpoints,
       singleUser: options.singleUser === true,
