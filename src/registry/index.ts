@@ -27,6 +27,7 @@ export {
 } from './publish-gate.ts';
 export type { PublishThresholds } from './publish-gate.ts';
 export { runMetricsFrom } from './run-metrics.ts';
+export { filterLiteral, resolveModelVersion } from './resolve-version.ts';
 export { registryEndpoints } from './mlflow-registry-api.ts';
 export type { RegistryEndpoint, RegistryMethod, RegistryRequest } from './mlflow-registry-api.ts';
 export { modelVersionJson, registeredModelJson } from './mlflow-registry-json.ts';

@@ -3,10 +3,11 @@
  * a version (creating the registered model on first use) linked to its execution, dataset, base model and run; the
  * `resolve_model` task finds one. Pass them to the local worker instead of the control plane's default table.
  */
-import { isAppError, AppError, invalid } from '../shared/index.ts';
+import { isAppError, invalid } from '../shared/index.ts';
 import type { ControlPlaneHooks, ModelVersionRecord } from '../workflows/index.ts';
 import type { ModelVersion } from './entities.ts';
 import type { RegistryService } from './registry-service.ts';
+import { filterLiteral, resolveModelVersion } from './resolve-version.ts';
 
 /** Tag keys of the lineage that MLflow clients see (and can filter on: ``tags.`fair.execution_id` = '…'``). */
 export const LINEAGE_TAGS = { executionId: 'fair.execution_id', nodeId: 'fair.node_id' } as const;
@@ -73,23 +74,12 @@ export function createRegistryHooks(
     },
 
     async resolveModelVersion(name, version) {
-      if (version !== undefined) return recordOf(await service.getModelVersion(name, String(version)));
-      if (options.resolve === 'production') {
-        const [production] = await service.getLatestVersions(name, ['Production']).catch((error: unknown) => {
-          if (isAppError(error, 'RESOURCE_DOES_NOT_EXIST')) return [];
-          throw error;
-        });
-        if (production !== undefined) return recordOf(production);
-      }
-      const page = await service.searchModelVersions({
-        filter: `name = ${quote(name)}`,
-        orderBy: ['version_number DESC'],
-        maxResults: 1,
-      });
-      const latest = page.items[0];
-      if (latest === undefined)
-        throw new AppError('RESOURCE_DOES_NOT_EXIST', `model ${name} has no registered versions`);
-      return recordOf(latest);
+      return recordOf(
+        await resolveModelVersion(service, name, {
+          version,
+          preferProduction: options.resolve === 'production',
+        }),
+      );
     },
   };
 }
@@ -102,8 +92,8 @@ async function versionOfNode(
 ): Promise<ModelVersion | undefined> {
   const page = await service.searchModelVersions({
     filter:
-      `name = ${quote(name)} AND tags.\`${LINEAGE_TAGS.executionId}\` = ${quote(lineage.executionId)}` +
-      ` AND tags.\`${LINEAGE_TAGS.nodeId}\` = ${quote(lineage.nodeId)}`,
+      `name = ${filterLiteral(name)} AND tags.\`${LINEAGE_TAGS.executionId}\` = ${filterLiteral(lineage.executionId)}` +
+      ` AND tags.\`${LINEAGE_TAGS.nodeId}\` = ${filterLiteral(lineage.nodeId)}`,
     maxResults: 1,
   });
   return page.items[0];
@@ -147,11 +137,6 @@ function recordOf(version: ModelVersion): ModelVersionRecord & { version: number
   if (fair.execution_id !== null) source['execution_id'] = fair.execution_id;
   if (version.run_id !== null) source['run_id'] = version.run_id;
   return { name: version.name, version: Number(version.version), artifacts, metrics: fair.metrics, source };
-}
-
-/** A string literal of the filter syntax (a doubled quote stands for itself). */
-function quote(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { STAGES } from '../../../registry/index.ts';
+import { filterLiteral, resolveModelVersion, STAGES } from '../../../registry/index.ts';
 import type { BaseModel, ModelVersion, RegisteredModel, RegistryService } from '../../../registry/index.ts';
 import { AppError, invalid } from '../../../shared/index.ts';
 import type { BlobStore } from '../../../storage/index.ts';
@@ -87,10 +87,6 @@ const mediaTypes: Readonly<Record<string, string>> = {
   '.geojson': 'application/geo+json',
 };
 
-/** A filter string literal (a doubled quote stands for itself). */
-function quote(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 function access(viewer: Viewer): { viewer: { userId: string | null; admin: boolean } } {
   return { viewer: { userId: viewer.userId, admin: viewer.admin } };
@@ -110,7 +106,7 @@ class Models implements ModelService {
     const like = query.nameContains?.replace(/[%_]/g, '');
     const page = await this.#o.registry.searchRegisteredModels({
       ...access(viewer),
-      filter: like === undefined || like === '' ? undefined : `name ILIKE ${quote(`%${like}%`)}`,
+      filter: like === undefined || like === '' ? undefined : `name ILIKE ${filterLiteral(`%${like}%`)}`,
       maxResults: query.limit,
       pageToken: query.pageToken,
     });
@@ -129,7 +125,7 @@ class Models implements ModelService {
     await this.get(viewer, name);
     const page = await this.#o.registry.searchModelVersions({
       ...access(viewer),
-      filter: `name = ${quote(name)}`,
+      filter: `name = ${filterLiteral(name)}`,
       orderBy: ['version_number DESC'],
       maxResults: query.stage === undefined ? query.limit : 10_000,
       pageToken: query.pageToken,
@@ -143,20 +139,8 @@ class Models implements ModelService {
     return this.#o.registry.getModelVersion(name, version, access(viewer));
   }
 
-  async resolve(viewer: Viewer, name: string, version?: number): Promise<ModelVersion> {
-    if (version !== undefined) return this.getVersion(viewer, name, String(version));
-    const [production] = await this.#o.registry.getLatestVersions(name, ['Production'], access(viewer));
-    if (production !== undefined) return production;
-    const page = await this.#o.registry.searchModelVersions({
-      ...access(viewer),
-      filter: `name = ${quote(name)}`,
-      orderBy: ['version_number DESC'],
-      maxResults: 1,
-    });
-    const latest = page.items[0];
-    if (latest === undefined)
-      throw new AppError('RESOURCE_DOES_NOT_EXIST', `model ${name} has no registered versions`);
-    return latest;
+  resolve(viewer: Viewer, name: string, version?: number): Promise<ModelVersion> {
+    return resolveModelVersion(this.#o.registry, name, { version, preferProduction: true }, access(viewer));
   }
 
   async promote(
