@@ -1,7 +1,7 @@
 /** @module server/resources/datasets/store.sql — the dataset store on the `Database` of `db/` (PGlite or PostgreSQL). */
 import type { SqlClient } from '../../../db/index.ts';
 import type { BBox, Polygonal } from '../../../geo/index.ts';
-import { firstRow as first } from '../common/sql.ts';
+import { firstRow as first, newestFirst, patchAssignments, SqlConditions } from '../common/sql.ts';
 import { visibleSql } from '../common/viewer.ts';
 import type {
   AoiRecord,
@@ -60,13 +60,10 @@ export class SqlDatasetStore implements DatasetStore {
   }
 
   async updateDataset(id: string, patch: DatasetPatch): Promise<DatasetRecord | undefined> {
-    const sets: string[] = [];
     const params: unknown[] = [id];
-    for (const [column, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      params.push(Array.isArray(value) ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const sets = patchAssignments(patch, params, (value) =>
+      Array.isArray(value) ? JSON.stringify(value) : value,
+    );
     const rows = await this.#db.query<DatasetRecord>(
       `UPDATE resource_datasets SET ${[...sets, 'updated_at = clock_timestamp()'].join(', ')}
        WHERE id = $1 RETURNING ${datasetColumns}`,
@@ -81,26 +78,13 @@ export class SqlDatasetStore implements DatasetStore {
   }
 
   async listDatasets(query: DatasetListQuery): Promise<DatasetRecord[]> {
-    const params: unknown[] = [];
-    const where = [visibleSql(query.viewer, params)];
-    if (query.beforeSeq !== undefined) {
-      params.push(query.beforeSeq);
-      where.push(`seq < $${params.length}`);
-    }
-    if (query.ownerId !== undefined) {
-      params.push(query.ownerId);
-      where.push(`owner_id = $${params.length}`);
-    }
-    if (query.nameContains !== undefined) {
-      params.push(`%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`name ILIKE $${params.length}`);
-    }
-    params.push(query.limit + 1);
-    return this.#db.query<DatasetRecord>(
-      `SELECT ${datasetColumns} FROM resource_datasets WHERE ${where.join(' AND ')}
-       ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const c = new SqlConditions();
+    c.where.push(visibleSql(query.viewer, c.params));
+    if (query.beforeSeq !== undefined) c.add('seq < ?', query.beforeSeq);
+    if (query.ownerId !== undefined) c.add('owner_id = ?', query.ownerId);
+    if (query.nameContains !== undefined)
+      c.add('name ILIKE ?', `%${query.nameContains.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    return newestFirst<DatasetRecord>(this.#db, `${datasetColumns} FROM resource_datasets`, c, query.limit);
   }
 
   async countDatasets(): Promise<number> {

@@ -1,7 +1,7 @@
 /** @module server/resources/feedback/store.sql — the feedback store on the `Database` of `db/`. */
 import type { SqlClient } from '../../../db/index.ts';
 import type { PageRequest } from '../common/paging.ts';
-import { firstRow } from '../common/sql.ts';
+import { firstRow, newestFirst, SqlConditions } from '../common/sql.ts';
 import { visibleSql } from '../common/viewer.ts';
 import type { Viewer } from '../common/viewer.ts';
 import type { FeedbackFilter, FeedbackRecord, FeedbackStore, Verdict } from './store.ts';
@@ -61,27 +61,16 @@ export class SqlFeedbackStore implements FeedbackStore {
   }
 
   async listFeedback(query: PageRequest & FeedbackFilter & { viewer: Viewer }): Promise<FeedbackRecord[]> {
-    const params: unknown[] = [];
-    const where = whereOf(query, params);
-    if (query.beforeSeq !== undefined) {
-      params.push(query.beforeSeq);
-      where.push(`f.seq < $${params.length}`);
-    }
-    params.push(query.limit + 1);
-    return this.#db.query<FeedbackRecord>(
-      `SELECT ${columns} FROM resource_feedback f JOIN resource_predictions p ON p.id = f.prediction_id
-       WHERE ${where.join(' AND ')} ORDER BY f.seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const c = conditionsOf(query);
+    if (query.beforeSeq !== undefined) c.add('f.seq < ?', query.beforeSeq);
+    return newestFirst<FeedbackRecord>(this.#db, `${columns} FROM ${feedbackJoin}`, c, query.limit, 'f.seq');
   }
 
   async countVerdicts(filter: FeedbackFilter & { viewer?: Viewer } = {}): Promise<Record<Verdict, number>> {
-    const params: unknown[] = [];
-    const where = whereOf(filter, params);
+    const c = conditionsOf(filter);
     const rows = await this.#db.query<{ verdict: Verdict; n: number }>(
-      `SELECT f.verdict, count(*)::int AS n FROM resource_feedback f JOIN resource_predictions p ON p.id = f.prediction_id
-       WHERE ${where.join(' AND ')} GROUP BY f.verdict`,
-      params,
+      `SELECT f.verdict, count(*)::int AS n FROM ${feedbackJoin} WHERE ${c.sql} GROUP BY f.verdict`,
+      c.params,
     );
     const counts: Record<Verdict, number> = { accepted: 0, rejected: 0 };
     for (const row of rows) counts[row.verdict] = row.n;
@@ -89,16 +78,16 @@ export class SqlFeedbackStore implements FeedbackStore {
   }
 }
 
-function whereOf(filter: FeedbackFilter & { viewer?: Viewer }, params: unknown[]): string[] {
-  const where = [filter.viewer === undefined ? 'true' : visibleSql(filter.viewer, params, 'p.')];
-  const add = (condition: string, value: unknown): void => {
-    params.push(value);
-    where.push(condition.replace('?', `$${params.length}`));
-  };
-  if (filter.modelName !== undefined) add('f.model_name = ?', filter.modelName);
-  if (filter.modelVersion !== undefined) add('f.model_version = ?', filter.modelVersion);
-  if (filter.datasetId !== undefined) add('f.dataset_id = ?', filter.datasetId);
-  if (filter.predictionId !== undefined) add('f.prediction_id = ?', filter.predictionId);
-  if (filter.verdict !== undefined) add('f.verdict = ?', filter.verdict);
-  return where;
+/** Feedback with the prediction it judges (whose privacy decides who sees it). */
+const feedbackJoin = 'resource_feedback f JOIN resource_predictions p ON p.id = f.prediction_id';
+
+function conditionsOf(filter: FeedbackFilter & { viewer?: Viewer }): SqlConditions {
+  const c = new SqlConditions();
+  if (filter.viewer !== undefined) c.where.push(visibleSql(filter.viewer, c.params, 'p.'));
+  if (filter.modelName !== undefined) c.add('f.model_name = ?', filter.modelName);
+  if (filter.modelVersion !== undefined) c.add('f.model_version = ?', filter.modelVersion);
+  if (filter.datasetId !== undefined) c.add('f.dataset_id = ?', filter.datasetId);
+  if (filter.predictionId !== undefined) c.add('f.prediction_id = ?', filter.predictionId);
+  if (filter.verdict !== undefined) c.add('f.verdict = ?', filter.verdict);
+  return c;
 }

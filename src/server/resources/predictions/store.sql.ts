@@ -1,6 +1,6 @@
 /** @module server/resources/predictions/store.sql — the prediction store on the `Database` of `db/`. */
 import type { SqlClient } from '../../../db/index.ts';
-import { firstRow } from '../common/sql.ts';
+import { firstRow, newestFirst, patchAssignments, SqlConditions } from '../common/sql.ts';
 import { visibleSql } from '../common/viewer.ts';
 import type { PredictionListQuery, PredictionPatch, PredictionRecord, PredictionStore } from './store.ts';
 
@@ -53,32 +53,18 @@ export class SqlPredictionStore implements PredictionStore {
   }
 
   async listPredictions(query: PredictionListQuery): Promise<PredictionRecord[]> {
-    const params: unknown[] = [];
-    const where = [visibleSql(query.viewer, params)];
-    const add = (condition: string, value: unknown): void => {
-      params.push(value);
-      where.push(condition.replace('?', `$${params.length}`));
-    };
-    if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
-    if (query.modelName !== undefined) add('model_name = ?', query.modelName);
-    if (query.modelVersion !== undefined) add('model_version = ?', query.modelVersion);
-    if (query.status !== undefined) add('status = ?', query.status);
-    params.push(query.limit + 1);
-    return this.#db.query<PredictionRecord>(
-      `SELECT ${columns} FROM resource_predictions WHERE ${where.join(' AND ')}
-       ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const c = new SqlConditions();
+    c.where.push(visibleSql(query.viewer, c.params));
+    if (query.beforeSeq !== undefined) c.add('seq < ?', query.beforeSeq);
+    if (query.modelName !== undefined) c.add('model_name = ?', query.modelName);
+    if (query.modelVersion !== undefined) c.add('model_version = ?', query.modelVersion);
+    if (query.status !== undefined) c.add('status = ?', query.status);
+    return newestFirst<PredictionRecord>(this.#db, `${columns} FROM resource_predictions`, c, query.limit);
   }
 
   async updatePrediction(id: string, patch: PredictionPatch): Promise<void> {
-    const sets: string[] = [];
     const params: unknown[] = [id];
-    for (const [column, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const sets = patchAssignments(patch, params);
     if (patch.status !== undefined && ENDED.includes(patch.status)) sets.push('ended_at = clock_timestamp()');
     if (sets.length === 0) return;
     await this.#db.query(`UPDATE resource_predictions SET ${sets.join(', ')} WHERE id = $1`, params);

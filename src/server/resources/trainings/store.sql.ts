@@ -1,6 +1,6 @@
 /** @module server/resources/trainings/store.sql — the training store on the `Database` of `db/`. */
 import type { SqlClient } from '../../../db/index.ts';
-import { countsOf, firstRow } from '../common/sql.ts';
+import { countsOf, firstRow, newestFirst, patchAssignments, SqlConditions } from '../common/sql.ts';
 import { visibleSql } from '../common/viewer.ts';
 import type { TrainingListQuery, TrainingPatch, TrainingRecord, TrainingStore } from './store.ts';
 
@@ -58,32 +58,18 @@ export class SqlTrainingStore implements TrainingStore {
   }
 
   async listTrainings(query: TrainingListQuery): Promise<TrainingRecord[]> {
-    const params: unknown[] = [];
-    const where = [visibleSql(query.viewer, params)];
-    const add = (condition: string, value: unknown): void => {
-      params.push(value);
-      where.push(condition.replace('?', `$${params.length}`));
-    };
-    if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
-    if (query.datasetId !== undefined) add('dataset_id = ?', query.datasetId);
-    if (query.modelName !== undefined) add('model_name = ?', query.modelName);
-    if (query.phase !== undefined) add('phase = ?', query.phase);
-    params.push(query.limit + 1);
-    return this.#db.query<TrainingRecord>(
-      `SELECT ${columns} FROM resource_trainings WHERE ${where.join(' AND ')}
-       ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const c = new SqlConditions();
+    c.where.push(visibleSql(query.viewer, c.params));
+    if (query.beforeSeq !== undefined) c.add('seq < ?', query.beforeSeq);
+    if (query.datasetId !== undefined) c.add('dataset_id = ?', query.datasetId);
+    if (query.modelName !== undefined) c.add('model_name = ?', query.modelName);
+    if (query.phase !== undefined) c.add('phase = ?', query.phase);
+    return newestFirst<TrainingRecord>(this.#db, `${columns} FROM resource_trainings`, c, query.limit);
   }
 
   async updateTraining(id: string, patch: TrainingPatch): Promise<void> {
-    const sets: string[] = ['updated_at = clock_timestamp()'];
     const params: unknown[] = [id];
-    for (const [column, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const sets = ['updated_at = clock_timestamp()', ...patchAssignments(patch, params)];
     await this.#db.query(`UPDATE resource_trainings SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
