@@ -2,7 +2,6 @@
  * @module registry/base-model — base models: what fAIr finetunes from. The built-in ones (`unet-s`, `unet-m`) come
  * from the model declarations of `ml/` and the files shipped under `models/`; imported ones from STAC-MLM items.
  */
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   MODEL_CARD_FILE,
@@ -14,7 +13,7 @@ import {
   readModelCardFile,
 } from '../ml/index.ts';
 import type { MlmFacts, ModelCard, ModelName } from '../ml/index.ts';
-import { isAppError } from '../shared/index.ts';
+import { isAppError, pathExists } from '../shared/index.ts';
 
 /** Where a base model comes from. */
 export type BaseModelSource = 'builtin' | 'imported';
@@ -91,7 +90,7 @@ async function builtinBaseModel(name: ModelName, modelsDir: string): Promise<Bas
     'model.onnx': shippedFiles.onnx,
     'model.json': shippedFiles.card,
   })) {
-    if (await exists(join(dir, file))) artifacts[key] = join(dir, file);
+    if (await pathExists(join(dir, file))) artifacts[key] = join(dir, file);
   }
   const card = artifacts['model.json'] === undefined ? null : await readCard(artifacts['model.json']);
   const classes = card?.classes ?? 1;
@@ -137,14 +136,5 @@ async function readCard(path: string): Promise<ModelCard | null> {
   } catch (error) {
     if (isAppError(error, 'RESOURCE_DOES_NOT_EXIST')) return null;
     throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

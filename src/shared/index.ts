@@ -6,3 +6,4 @@ export * from './ip-address.ts';
 export * from './safe-fetch.ts';
 export * from './stac-validator.ts';
 export type * from './viewer.ts';
+export * from './path-exists.ts';

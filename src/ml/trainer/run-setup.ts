@@ -2,11 +2,10 @@
  * @module ml/trainer/run-setup — everything a run needs before its first step: the dataset and its spatial split in
  * memory, the model, the loss, the starting parameters (scratch, base or resume) and the optimiser (issue 3 §4, §7).
  */
-import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { maxClassValue, readDataset } from '../../datasets/index.ts';
 import type { ChipEntry, DatasetManifest } from '../../datasets/index.ts';
-import { invalid } from '../../shared/index.ts';
+import { invalid, pathExists } from '../../shared/index.ts';
 import { readCheckpoint } from '../checkpoint/index.ts';
 import { declareModel } from '../models/index.ts';
 import type { ModelDeclaration } from '../models/index.ts';
@@ -80,13 +79,6 @@ function freshState(config: RunConfig): RunState {
 
 type Start = { params: Map<string, Float32Array>; base: string | null; notes: string[] };
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Starting parameters of a new run: an explicit base, a compatible default base, or seeded initialisation. */
 async function startingParameters(
   options: TrainOptions,
@@ -100,7 +92,7 @@ async function startingParameters(
   }
   const fallback = options.baseIfCompatible;
   if (fallback === undefined) return { params: initial, base: null, notes: [] };
-  if (!(await exists(fallback)))
+  if (!(await pathExists(fallback)))
     return {
       params: initial,
       base: null,
@@ -172,7 +164,7 @@ async function loadSplit(options: TrainOptions, manifest: DatasetManifest, valRa
 async function resumedBest(options: TrainOptions, decl: ModelDeclaration, state: RunState, notes: string[]) {
   if (state.bestEpoch === null || state.bestValue === null || options.resume === undefined) return undefined;
   const path = join(dirname(options.resume), BEST_CHECKPOINT_FILE);
-  if (!(await exists(path))) {
+  if (!(await pathExists(path))) {
     notes.push(`${path} is missing: the best epoch restarts from the next validation`);
     state.bestValue = null;
     state.bestEpoch = null;

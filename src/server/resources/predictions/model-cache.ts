@@ -4,8 +4,9 @@
  * into `<dir>/<sha256 of the URI>`, written to a temporary folder and renamed, so a folder that exists is whole.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../../../shared/index.ts';
 import { downloadPrefix } from '../../../storage/index.ts';
 import type { BlobStore } from '../../../storage/index.ts';
 
@@ -42,7 +43,7 @@ export class ModelCache {
   }
 
   async #fetch(uri: string, target: string): Promise<string> {
-    if (await exists(join(target, 'model.onnx'))) return target;
+    if (await pathExists(join(target, 'model.onnx'))) return target;
     await mkdir(this.#dir, { recursive: true });
     const temp = `${target}.${randomUUID()}.tmp`;
     try {
@@ -53,14 +54,5 @@ export class ModelCache {
       await rm(temp, { recursive: true, force: true });
     }
     return target;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }
