@@ -11,6 +11,7 @@ import { CHIP_SIZE, ZOOM, person, startSyntheticFixture, waitFor } from './test-
 import type { Person, SyntheticFixture } from './test-support/resource-fixture.ts';
 import { startTestServer } from './test-support/test-server.ts';
 import type { TestServer } from './test-support/test-server.ts';
+import { bboxPolygon } from '../../src/geo/index.ts';
 
 type Json = Record<string, unknown>;
 type ApiError = { error: { code: string; message: string; details: unknown } };
@@ -73,19 +74,7 @@ describe.each(testDatabaseEngines())('resource rules over HTTP on $name', (engin
 
   it('refuses a training on a dataset without AOIs or labels, naming what is missing', async () => {
     expect(message(await training())).toMatch(/has no AOI/);
-    const [w, s, e, n] = imagery.trainBBox;
-    await send('POST', `/api/datasets/${datasetId}/aois`, {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [w, s],
-          [e, s],
-          [e, n],
-          [w, n],
-          [w, s],
-        ],
-      ],
-    });
+    await send('POST', `/api/datasets/${datasetId}/aois`, bboxPolygon(imagery.trainBBox));
     expect(message(await training())).toMatch(/has no labels/);
     expect((await send('POST', `/api/datasets/${datasetId}/labels`, imagery.labels)).status).toBe(201);
   });

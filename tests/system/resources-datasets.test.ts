@@ -18,6 +18,7 @@ import {
 import type { OverpassReplay, Person, SyntheticFixture } from './test-support/resource-fixture.ts';
 import { startTestServer } from './test-support/test-server.ts';
 import type { TestServer } from './test-support/test-server.ts';
+import { bboxPolygon } from '../../src/geo/index.ts';
 
 type Json = Record<string, unknown>;
 type ApiError = { error: { code: string; message: string; details: unknown } };
@@ -293,19 +294,7 @@ describe.each(testDatabaseEngines())('datasets over HTTP on $name', (engine) => 
     const none = await send('POST', `/api/datasets/${id}/labels/osm`, {});
     expect(none.status).toBe(400);
     expect(message(none)).toMatch(/no AOI/);
-    const [w, s, e, n] = BANEPA;
-    await send('POST', `/api/datasets/${id}/aois`, {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [w, s],
-          [e, s],
-          [e, n],
-          [w, n],
-          [w, s],
-        ],
-      ],
-    });
+    await send('POST', `/api/datasets/${id}/aois`, bboxPolygon(BANEPA));
     const started = await send('POST', `/api/datasets/${id}/labels/osm`, {});
     expect(started.status).toBe(202);
     expect(body(started)['status']).toBe('QUEUED');

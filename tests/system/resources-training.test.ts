@@ -19,6 +19,7 @@ import {
 import type { Person, SyntheticFixture } from './test-support/resource-fixture.ts';
 import { startTestServer } from './test-support/test-server.ts';
 import type { TestServer } from './test-support/test-server.ts';
+import { bboxPolygon } from '../../src/geo/index.ts';
 
 type Json = Record<string, unknown>;
 type ApiError = { error: { code: string; message: string; details: unknown } };
@@ -62,19 +63,7 @@ describe.each(testDatabaseEngines())('the main job over HTTP on $name', (engine)
     });
     expect(dataset.status).toBe(201);
     datasetId = body(dataset)['id'] as string;
-    const [w, s, e, n] = imagery.trainBBox;
-    const aoi = await post(`/api/datasets/${datasetId}/aois`, {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [w, s],
-          [e, s],
-          [e, n],
-          [w, n],
-          [w, s],
-        ],
-      ],
-    });
+    const aoi = await post(`/api/datasets/${datasetId}/aois`, bboxPolygon(imagery.trainBBox));
     expect(aoi.status).toBe(201);
     const labels = await post(`/api/datasets/${datasetId}/labels`, imagery.labels);
     expect(labels.status).toBe(201);
