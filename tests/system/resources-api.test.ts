@@ -5,19 +5,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseEngines } from '../../src/db/test-support/test-databases.ts';
-import { call } from './test-support/http-client.ts';
 import type { JsonResponse } from './test-support/http-client.ts';
-import { CHIP_SIZE, ZOOM, person, startSyntheticFixture, waitFor } from './test-support/resource-fixture.ts';
+import {
+  CHIP_SIZE,
+  ZOOM,
+  person,
+  startSyntheticFixture,
+  waitFor,
+  errorMessage as message,
+  personSender,
+  responseJson as body,
+} from './test-support/resource-fixture.ts';
 import type { Person, SyntheticFixture } from './test-support/resource-fixture.ts';
 import { startTestServer } from './test-support/test-server.ts';
 import type { TestServer } from './test-support/test-server.ts';
 import { bboxPolygon } from '../../src/geo/index.ts';
 
 type Json = Record<string, unknown>;
-type ApiError = { error: { code: string; message: string; details: unknown } };
-
-const body = (r: JsonResponse): Json => r.body as Json;
-const message = (r: JsonResponse): string => (r.body as ApiError).error.message;
 
 let imagery: SyntheticFixture;
 
@@ -36,17 +40,10 @@ describe.each(testDatabaseEngines())('resource rules over HTTP on $name', (engin
   let datasetId: string;
 
   /** `who` null: anonymous. */
-  const send = (
-    method: string,
-    path: string,
-    payload?: unknown,
-    who: Person | null = owner,
-  ): Promise<JsonResponse> =>
-    call(`${t.url}${path}`, {
-      method,
-      ...(payload === undefined ? {} : { body: payload }),
-      ...(who === null ? {} : { token: who.token }),
-    });
+  const send = personSender(
+    () => t.url,
+    () => owner,
+  );
   const training = (extra: Json = {}, who: Person = owner): Promise<JsonResponse> =>
     send(
       'POST',

@@ -14,30 +14,20 @@ import {
   startOverpassReplay,
   startSyntheticFixture,
   waitFor,
+  errorMessage as message,
+  personSender,
+  responseJson as body,
 } from './test-support/resource-fixture.ts';
 import type { OverpassReplay, Person, SyntheticFixture } from './test-support/resource-fixture.ts';
 import { startTestServer } from './test-support/test-server.ts';
 import type { TestServer } from './test-support/test-server.ts';
+import type { Polygon } from 'geojson';
 import { bboxPolygon } from '../../src/geo/index.ts';
 
 type Json = Record<string, unknown>;
 type ApiError = { error: { code: string; message: string; details: unknown } };
 
-const body = (r: JsonResponse): Json => r.body as Json;
-const message = (r: JsonResponse): string => (r.body as ApiError).error.message;
-
-const square = (w: number, s: number, side: number): Json => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [w, s],
-      [w + side, s],
-      [w + side, s + side],
-      [w, s + side],
-      [w, s],
-    ],
-  ],
-});
+const square = (w: number, s: number, side: number): Polygon => bboxPolygon([w, s, w + side, s + side]);
 
 let imagery: SyntheticFixture;
 let overpass: OverpassReplay;
@@ -59,17 +49,10 @@ describe.each(testDatabaseEngines())('datasets over HTTP on $name', (engine) => 
   let admin: Person;
 
   /** `who` null: anonymous. */
-  const send = (
-    method: string,
-    path: string,
-    payload?: unknown,
-    who: Person | null = owner,
-  ): Promise<JsonResponse> =>
-    call(`${t.url}${path}`, {
-      method,
-      ...(payload === undefined ? {} : { body: payload }),
-      ...(who === null ? {} : { token: who.token }),
-    });
+  const send = personSender(
+    () => t.url,
+    () => owner,
+  );
   const create = async (extra: Json = {}, who: Person = owner): Promise<string> => {
     const created = await send(
       'POST',

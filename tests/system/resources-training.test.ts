@@ -15,6 +15,7 @@ import {
   readEvents,
   startSyntheticFixture,
   waitFor,
+  responseJson as body,
 } from './test-support/resource-fixture.ts';
 import type { Person, SyntheticFixture } from './test-support/resource-fixture.ts';
 import { startTestServer } from './test-support/test-server.ts';
@@ -23,8 +24,6 @@ import { bboxPolygon } from '../../src/geo/index.ts';
 
 type Json = Record<string, unknown>;
 type ApiError = { error: { code: string; message: string; details: unknown } };
-
-const body = (r: JsonResponse): Json => r.body as Json;
 
 let imagery: SyntheticFixture;
 

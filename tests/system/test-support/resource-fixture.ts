@@ -14,6 +14,8 @@ import type { BBox } from '../../../src/geo/index.ts';
 import type { User } from '../../../src/server/index.ts';
 import { startSyntheticTileServer, syntheticBuildings } from '../../../src/synthetic/index.ts';
 import type { SyntheticTileServer } from '../../../src/synthetic/index.ts';
+import { call } from './http-client.ts';
+import type { JsonResponse } from './http-client.ts';
 import type { TestServer } from './test-server.ts';
 
 /** A user and an API token of theirs. */
@@ -33,6 +35,31 @@ export async function person(t: TestServer, id: string, admin = false): Promise<
     admin,
   });
   return { user, token: (await t.server.auth.createToken(user, 'tests')).token };
+}
+
+/** A response body as a JSON object. */
+export const responseJson = (r: JsonResponse): Record<string, unknown> => r.body as Record<string, unknown>;
+
+/** The message of an error in fAIr's shape (`{error: {code, message, details}}`). */
+export const errorMessage = (r: JsonResponse): string =>
+  (r.body as { error: { message: string } }).error.message;
+
+/**
+ * A request function for one server acting as a person: `send(method, path, payload?, who?)`, where `who` defaults to
+ * `defaultWho()` and null is anonymous.
+ * @param url - the server's base URL (read at each call: servers start in `beforeAll`)
+ * @param defaultWho - who asks when the call names nobody
+ */
+export function personSender(
+  url: () => string,
+  defaultWho: () => Person | null,
+): (method: string, path: string, payload?: unknown, who?: Person | null) => Promise<JsonResponse> {
+  return (method, path, payload, who = defaultWho()) =>
+    call(`${url()}${path}`, {
+      method,
+      ...(payload === undefined ? {} : { body: payload }),
+      ...(who === null ? {} : { token: who.token }),
+    });
 }
 
 /** Zoom of the synthetic fixture (64 px tiles: about 0.6 m per pixel). */
