@@ -21,9 +21,11 @@ export { openWorkflowRuntime } from './runtime.ts';
 export type { WorkflowRuntime, WorkflowRuntimeOptions } from './runtime.ts';
 export * from './local-executor/index.ts';
 export {
+  buildingSettingsShape,
   builtinCatalogModule,
   builtinTasks,
   builtinWorkflows,
+  minAreaSchema,
   predictionWorkflow,
   trainingWorkflow,
 } from './builtin/index.ts';

@@ -19,6 +19,7 @@ export { resolveModelTask } from './resolve-model-task.ts';
 export { predictTask } from './predict-task.ts';
 export { trainingWorkflow } from './training-workflow.ts';
 export { predictionWorkflow } from './prediction-workflow.ts';
+export { buildingSettingsShape, minAreaSchema } from './task-schemas.ts';
 export { healthCheckWorkflow } from './health-check-workflow.ts';
 
 /** Every shipped task (the same list child processes load from {@link builtinCatalogModule}). */

@@ -11,8 +11,10 @@ import type { TaskContext } from '../task-definition.ts';
 import { attemptKey, logProgress, readArea, uploadFile } from './task-io.ts';
 import {
   areaSchema,
+  buildingSettingsShape,
   blobUriSchema,
   imagerySchema,
+  minAreaSchema,
   prefixUriSchema,
   recordSchema,
   zoomSchema,
@@ -23,15 +25,8 @@ const inputs = z.object({
   imagery: imagerySchema,
   aoi: areaSchema.optional().describe('area to predict (default: every chip of a chip folder)'),
   zoom: zoomSchema.optional().describe('tile zoom (default: the chips’ zoom, else 19)'),
-  confidence: z
-    .number()
-    .gt(0)
-    .max(1)
-    .optional()
-    .describe('building probability threshold (default the model card’s, usually 0.5)'),
-  tolerance: z.number().min(0).max(100).default(0.3).describe('simplification tolerance, metres'),
-  area: z.number().min(0).max(1e6).default(3).describe('drop buildings smaller than this, m²'),
-  orthogonalize: z.boolean().default(false).describe('square near-rectangular outlines'),
+  ...buildingSettingsShape,
+  area: minAreaSchema,
   preview: z.boolean().default(true).describe('also store a PNG of the imagery with the buildings drawn'),
 });
 

@@ -4,7 +4,13 @@ import { taskRef } from '../task-definition.ts';
 import type { WorkflowDefinition } from '../workflow-definition.ts';
 import { predictTask } from './predict-task.ts';
 import { resolveModelTask } from './resolve-model-task.ts';
-import { areaSchema, imagerySchema, zoomSchema } from './task-schemas.ts';
+import {
+  areaSchema,
+  buildingSettingsShape,
+  imagerySchema,
+  minAreaSchema,
+  zoomSchema,
+} from './task-schemas.ts';
 
 const inputs = z.object({
   model_name: z.string().min(1).describe('registered model name'),
@@ -12,15 +18,12 @@ const inputs = z.object({
   imagery: imagerySchema,
   aoi: areaSchema.optional().describe('area to predict (default: every chip of a chip folder)'),
   zoom: zoomSchema.optional().describe('tile zoom (default: the chips’ zoom, else 19)'),
-  confidence: z
-    .number()
-    .gt(0)
-    .max(1)
-    .optional()
-    .describe('building probability threshold (default the model’s)'),
-  tolerance: z.number().min(0).max(100).default(0.3).describe('simplification tolerance, metres'),
-  area: z.number().min(0).max(1e6).default(3).describe('drop buildings smaller than this, m²'),
-  orthogonalize: z.boolean().default(false).describe('square near-rectangular outlines'),
+  ...buildingSettingsShape,
+  // Its registered text (a changed description would be a new workflow version).
+  confidence: buildingSettingsShape.confidence.describe(
+    'building probability threshold (default the model’s)',
+  ),
+  area: minAreaSchema,
 });
 
 const input = (name: string) => ({ input: name });

@@ -62,3 +62,23 @@ export const seedSchema = z
   .min(0)
   .max(2 ** 32 - 1)
   .describe('seed of initialisation, split, order and augmentation');
+
+/** The settings of the building pipeline after inference, as every prediction request takes them. */
+export const buildingSettingsShape = {
+  confidence: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('building probability threshold (default the model card’s, usually 0.5)'),
+  tolerance: z.number().min(0).max(100).default(0.3).describe('simplification tolerance, metres'),
+  orthogonalize: z.boolean().default(false).describe('square near-rectangular outlines'),
+};
+
+/** Smallest building kept, m² (`area` in the workflows, `min_area` in the API). */
+export const minAreaSchema = z
+  .number()
+  .min(0)
+  .max(1e6)
+  .default(3)
+  .describe('drop buildings smaller than this, m²');

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { toOsmXml } from '../../../predict/index.ts';
+import { buildingSettingsShape, minAreaSchema } from '../../../workflows/index.ts';
 import type { OutputFeature } from '../../../predict/index.ts';
 import { route } from '../../http/route.ts';
 import type { Route } from '../../http/route.ts';
@@ -42,15 +43,8 @@ const createBody = z
     zoom: trainingZoomSchema
       .optional()
       .describe('tile zoom, 18–21 (default the dataset’s first zoom, else 19)'),
-    confidence: z
-      .number()
-      .gt(0)
-      .max(1)
-      .optional()
-      .describe('building probability threshold (default the model’s)'),
-    tolerance: z.number().min(0).max(100).default(0.3).describe('simplification tolerance, metres'),
-    min_area: z.number().min(0).max(1e6).default(3).describe('drop buildings smaller than this, m²'),
-    orthogonalize: z.boolean().default(false).describe('square near-rectangular outlines'),
+    ...buildingSettingsShape,
+    min_area: minAreaSchema,
     async: z
       .boolean()
       .default(false)
