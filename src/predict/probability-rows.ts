@@ -49,8 +49,10 @@ export class ProbabilityRows {
   readonly #sums: Float32Array;
   readonly #weights: Float32Array;
   readonly #ramp: Float32Array;
-  /** Weights of one window row, reused. */
-  readonly #rowWeight: Float32Array;
+  /** Per row of the window being added: 1 where its flat columns are copied rather than blended. */
+  readonly #copiedRows: Uint8Array;
+  /** Largest foreground sum of each column of the row being taken, reused. */
+  readonly #bestSum: Float32Array;
   /** Columns `[flatFrom, flatTo)` of a window where the ramp is 1. */
   readonly #flatFrom: number;
   readonly #flatTo: number;
@@ -71,7 +73,8 @@ export class ProbabilityRows {
     this.#sums = new Float32Array(channels * inputSize * this.#width);
     this.#weights = new Float32Array(inputSize * this.#width);
     this.#ramp = blendRamp(inputSize, layout.overlap);
-    this.#rowWeight = new Float32Array(inputSize);
+    this.#copiedRows = new Uint8Array(inputSize);
+    this.#bestSum = new Float32Array(cropX1 - cropX0);
     const ramp = this.#ramp;
     let from = ramp.indexOf(1);
     if (from < 0) from = inputSize;
@@ -109,49 +112,34 @@ export class ProbabilityRows {
     // Columns of the window where the ramp is 1 (the whole window without overlap).
     const f0 = Math.max(i0, this.#flatFrom);
     const f1 = Math.min(i1, this.#flatTo);
+    // Rows whose flat columns no other window has written yet: there the sum is the output itself (0 + 1·v = v
+    // exactly), copied natively instead of blended pixel by pixel. Decided for every row first; then the weights and
+    // each channel are written in one pass over the window each (few calls, long loops).
+    const copied = this.#copiedRows;
     for (let j = 0; j < j1; j++) {
-      const wyj = ramp[j] as number;
       const at = j * W + (wx - x0);
-      // Where the weight is 1 and no other window has written yet, the sum is the output itself (0 + 1·v = v
-      // exactly): copy it natively instead of blending pixel by pixel.
-      if (wyj === 1 && f0 < f1 && allZero(weights, at + f0, at + f1)) {
+      copied[j] = ramp[j] === 1 && f0 < f1 && allZero(weights, at + f0, at + f1) ? 1 : 0;
+    }
+    for (let j = 0; j < j1; j++) {
+      const at = j * W + (wx - x0);
+      const wyj = ramp[j] as number;
+      if (copied[j] === 1) {
         weights.fill(1, at + f0, at + f1);
-        for (let c = 0; c < channels; c++) {
-          const src = base + c * plane + j * S;
-          sums.set(output.subarray(src + f0, src + f1), c * S * W + at + f0);
-        }
-        this.#blend(output, base, j, at, wyj, i0, f0);
-        this.#blend(output, base, j, at, wyj, f1, i1);
-      } else this.#blend(output, base, j, at, wyj, i0, i1);
+        addWeights(weights, ramp, wyj, at, i0, f0);
+        addWeights(weights, ramp, wyj, at, f1, i1);
+      } else addWeights(weights, ramp, wyj, at, i0, i1);
     }
-  }
-
-  /** Blends columns `[i0, i1)` of window row `j` into the sums and weights. */
-  #blend(
-    output: Float32Array,
-    base: number,
-    j: number,
-    at: number,
-    wyj: number,
-    i0: number,
-    i1: number,
-  ): void {
-    if (i0 >= i1) return;
-    const { channels, inputSize: S } = this.#layout;
-    const plane = S * S;
-    const W = this.#width;
-    const ramp = this.#ramp;
-    const weights = this.#weights;
-    const sums = this.#sums;
-    const rowWeight = this.#rowWeight;
-    for (let i = i0; i < i1; i++) rowWeight[i] = wyj * (ramp[i] as number);
-    for (let i = i0; i < i1; i++) weights[at + i] = (weights[at + i] as number) + (rowWeight[i] as number);
-    for (let c = 0; c < channels; c++) {
-      const dst = c * S * W + at;
-      const src = base + c * plane + j * S;
-      for (let i = i0; i < i1; i++)
-        sums[dst + i] = (sums[dst + i] as number) + (rowWeight[i] as number) * (output[src + i] as number);
-    }
+    for (let c = 0; c < channels; c++)
+      for (let j = 0; j < j1; j++) {
+        const at = c * S * W + j * W + (wx - x0);
+        const src = base + c * plane + j * S;
+        const wyj = ramp[j] as number;
+        if (copied[j] === 1) {
+          sums.set(output.subarray(src + f0, src + f1), at + f0);
+          addWeighted(sums, output, ramp, wyj, at, src, i0, f0);
+          addWeighted(sums, output, ramp, wyj, at, src, f1, i1);
+        } else addWeighted(sums, output, ramp, wyj, at, src, i0, i1);
+      }
   }
 
   /**
@@ -171,7 +159,6 @@ export class ProbabilityRows {
     const W = this.#width;
     const building = new Float32Array(rows * width);
     const foregroundClass = channels > 1 ? new Uint8Array(rows * width) : undefined;
-    const channelStride = S * W;
     const weights = this.#weights;
     const sums = this.#sums;
     for (let r = 0; r < rows; r++) {
@@ -184,26 +171,38 @@ export class ProbabilityRows {
         }
         continue;
       }
-      // Building probability and the most probable foreground class in one pass (ties to the lower class).
       for (let i = 0; i < width; i++) {
-        const at = rowAt + i;
-        const weight = weights[at] as number;
-        if (weight > 0) building[outAt + i] = 1 - (sums[at] as number) / weight;
-        let best = sums[channelStride + at] as number;
-        let bestClass = 1;
-        for (let c = 2, cAt = 2 * channelStride + at; c < channels; c++, cAt += channelStride) {
-          const v = sums[cAt] as number;
-          if (v > best) {
-            best = v;
-            bestClass = c;
-          }
-        }
-        foregroundClass[outAt + i] = bestClass;
+        const weight = weights[rowAt + i] as number;
+        if (weight > 0) building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
       }
+      this.#mostProbableForeground(rowAt, foregroundClass, outAt, width);
     }
     this.#shift(rows);
     this.#top = until;
     return { y0: top, rows, width, building, ...(foregroundClass ? { foregroundClass } : {}) };
+  }
+
+  /**
+   * Writes the most probable non-background class of `width` pixels from sums row offset `rowAt` to `classes[outAt…]`
+   * (ties to the lower class), one streaming pass per class.
+   */
+  #mostProbableForeground(rowAt: number, classes: Uint8Array, outAt: number, width: number): void {
+    const { channels, inputSize: S } = this.#layout;
+    const sums = this.#sums;
+    const channelStride = S * this.#width;
+    const best = this.#bestSum;
+    best.set(sums.subarray(channelStride + rowAt, channelStride + rowAt + width));
+    classes.fill(1, outAt, outAt + width);
+    for (let c = 2; c < channels; c++) {
+      const cAt = c * channelStride + rowAt;
+      for (let i = 0; i < width; i++) {
+        const v = sums[cAt + i] as number;
+        if (v > (best[i] as number)) {
+          best[i] = v;
+          classes[outAt + i] = c;
+        }
+      }
+    }
   }
 
   /** Moves the rows still open to the front and clears the rest. */
@@ -220,6 +219,38 @@ export class ProbabilityRows {
     this.#weights.copyWithin(0, rows * W, S * W);
     this.#weights.fill(0, keep, S * W);
   }
+}
+
+/**
+ * Adds the blend weights of window row weight `wyj` times the column ramp, window columns `[i0, i1)`, to the weights
+ * at `at`. Each weight is rounded to float32 first, as where it scales the values (`addWeighted`).
+ */
+function addWeights(
+  weights: Float32Array,
+  ramp: Float32Array,
+  wyj: number,
+  at: number,
+  i0: number,
+  i1: number,
+): void {
+  for (let i = i0; i < i1; i++)
+    weights[at + i] = (weights[at + i] as number) + Math.fround(wyj * (ramp[i] as number));
+}
+
+/** Adds `output[src + i]` times its float32 blend weight to `sums[at + i]`, window columns `[i0, i1)`. */
+function addWeighted(
+  sums: Float32Array,
+  output: Float32Array,
+  ramp: Float32Array,
+  wyj: number,
+  at: number,
+  src: number,
+  i0: number,
+  i1: number,
+): void {
+  for (let i = i0; i < i1; i++)
+    sums[at + i] =
+      (sums[at + i] as number) + Math.fround(wyj * (ramp[i] as number)) * (output[src + i] as number);
 }
 
 /** Whether `values[from..to)` are all 0. */
