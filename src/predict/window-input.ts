@@ -38,7 +38,7 @@ export type WindowGeometry = { tileSize: number; inputSize: number; tilesWide: n
  * @param y - window origin row (grid pixels)
  * @param tileAt - the decoded tile at grid tile column and row, undefined where there is none (no-data)
  * @param scaling - the model's input scaling
- * @returns true when at least one imagery tile lies under the window
+ * @returns true when at least one imagery tile lies under the window; false leaves the slot as it was
  */
 export function fillWindow(
   batch: Float32Array,
@@ -52,19 +52,26 @@ export function fillWindow(
   const { tileSize: T, inputSize: S } = geometry;
   const plane = S * S;
   const base = slot * 3 * plane;
-  for (let c = 0; c < 3; c++)
-    batch.fill(-(scaling.shift[c] as number), base + c * plane, base + (c + 1) * plane);
-  let any = false;
-  const col1 = Math.min(geometry.tilesWide, Math.ceil((x + S) / T));
-  const row1 = Math.min(geometry.tilesHigh, Math.ceil((y + S) / T));
-  for (let row = Math.floor(y / T); row < row1; row++)
-    for (let col = Math.floor(x / T); col < col1; col++) {
-      const tile = tileAt(col, row);
-      if (tile === undefined) continue;
-      any = true;
-      copyTilePart(batch, base, S, tile, T, col * T - x, row * T - y, scaling);
+  const col0 = Math.floor(x / T);
+  const row0 = Math.floor(y / T);
+  const col1 = Math.ceil((x + S) / T);
+  const row1 = Math.ceil((y + S) / T);
+  let present = 0;
+  for (let row = row0; row < row1; row++)
+    for (let col = col0; col < col1; col++)
+      if (row < geometry.tilesHigh && col < geometry.tilesWide && tileAt(col, row) !== undefined) present++;
+  if (present === 0) return false;
+  // Black (normalised 0) only where some tile is missing or the window reaches past the grid: usually every pixel
+  // is imagery and the fill would be overwritten.
+  if (present < (row1 - row0) * (col1 - col0))
+    for (let c = 0; c < 3; c++)
+      batch.fill(-(scaling.shift[c] as number), base + c * plane, base + (c + 1) * plane);
+  for (let row = row0; row < row1; row++)
+    for (let col = col0; col < col1; col++) {
+      const tile = row < geometry.tilesHigh && col < geometry.tilesWide ? tileAt(col, row) : undefined;
+      if (tile !== undefined) copyTilePart(batch, base, S, tile, T, col * T - x, row * T - y, scaling);
     }
-  return any;
+  return true;
 }
 
 /** Copies the part of a tile (placed at window offset `(ox, oy)`, possibly negative) that falls in the window. */
