@@ -200,7 +200,10 @@ function minHolePixels(minAreaM2: number, tiles: readonly Tile[], tileSize: numb
   return Math.max(4, minAreaM2 / (mpp * mpp));
 }
 
-/** Tiles held ahead: every tile row a row of windows spans, one more row, and the reads in flight. */
+/**
+ * Tiles held ahead: every tile row a row of windows spans, one more row, one more for the next row's batch that starts
+ * before this row is released (stripe-runner), and the reads in flight.
+ */
 function heldTiles(plan: GridPlan, concurrency: number): number {
   const widest = Math.max(
     ...plan.stripes.map(
@@ -208,7 +211,7 @@ function heldTiles(plan: GridPlan, concurrency: number): number {
     ),
   );
   const rowsPerWindow = Math.ceil(plan.inputSize / plan.tileSize) + 1;
-  return widest * (rowsPerWindow + 1) + concurrency;
+  return widest * (rowsPerWindow + 2) + concurrency;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * @module predict/stripe-runner — runs one column stripe of the grid north to south: for each row of windows, wait for
- * its tiles, run the model in batches, blend the outputs onto the grid, hand the finished rows to the instance
- * scanner and the buildings to the emitter, then release the tiles no later window needs (issue 4 §1, §2).
+ * @module predict/stripe-runner — runs one column stripe of the grid north to south as one stream of batches: each
+ * batch waits for its tiles and goes to the model; outputs are blended onto the grid in order; once a row of windows
+ * is complete its finished rows go to the instance scanner and the buildings to the emitter, while the next batches
+ * run, and the tiles no later window needs are released (issue 4 §1, §2).
  */
 import type { RasterRGB } from '../imagery/index.ts';
 import type { InferenceSession } from '../ml/index.ts';
@@ -76,25 +77,47 @@ export async function runStripe(ctx: StripeContext, stripe: Stripe): Promise<voi
     ctx.counts.maxRowsHeld = Math.max(ctx.counts.maxRowsHeld, scanner.rowsHeld);
     await ctx.emitter.emit(found);
   };
+  const ys = plan.windowYs;
   let loadedTo = 0;
   let releasedTo = 0;
-  let finished: FinishedRows | undefined;
-  for (let j = 0; j < plan.windowYs.length; j++) {
-    const wy = plan.windowYs[j] as number;
-    const needTo = Math.min(plan.tilesHigh, Math.ceil((wy + S) / T));
-    await loadTileRows(ctx, tiles, cols, core, Math.max(loadedTo, Math.floor(wy / T)), needTo);
-    loadedTo = Math.max(loadedTo, needTo);
-    // The rows finished by the previous row of windows are scanned once this row's first batch is running.
-    const previous = finished;
-    await inferWindowRow(ctx, rows, stripe.windowXs, wy, tiles, previous && (() => scan(previous)));
-    finished = clock.time('stitch', () => rows.take(plan.windowYs[j + 1] ?? plan.height));
+  /** Window rows whose outputs are all on the grid and whose finished rows were taken. */
+  let rowsDone = 0;
+  const waiting: FinishedRows[] = [];
+  const finishRow = (): void => {
+    const j = rowsDone++;
+    const finished = clock.time('stitch', () => rows.take(ys[j + 1] ?? plan.height));
+    waiting.push(finished);
     // Tile rows wholly above the next row of windows are no longer needed.
-    const releaseTo =
-      j + 1 < plan.windowYs.length ? Math.floor((finished.y0 + finished.rows) / T) : plan.tilesHigh;
+    const releaseTo = j + 1 < ys.length ? Math.floor((finished.y0 + finished.rows) / T) : plan.tilesHigh;
     releaseTileRows(ctx, tiles, cols, core, releasedTo, releaseTo);
     releasedTo = Math.max(releasedTo, releaseTo);
+  };
+  const inFlight: Batch[] = [];
+  const collect = async (): Promise<void> => {
+    const { run, slots, row } = inFlight.shift() as Batch;
+    const output = await clock.timeAsync('infer', () => run);
+    while (rowsDone < row) finishRow();
+    clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, ys[row] as number)));
+  };
+  try {
+    for (const { row, xs } of batchPlan(ys.length, stripe.windowXs, ctx.batchSize)) {
+      throwIfAborted(ctx.signal);
+      const wy = ys[row] as number;
+      const needTo = Math.min(plan.tilesHigh, Math.ceil((wy + S) / T));
+      await loadTileRows(ctx, tiles, cols, core, Math.max(loadedTo, Math.floor(wy / T)), needTo);
+      loadedTo = Math.max(loadedTo, needTo);
+      const batch = submitBatch(ctx, row, xs, wy, tiles);
+      if (batch) inFlight.push(batch);
+      // Finished rows are scanned while the model runs the batches just submitted.
+      for (let finished = waiting.shift(); finished; finished = waiting.shift()) await scan(finished);
+      while (inFlight.length >= BATCHES_IN_FLIGHT) await collect();
+    }
+    while (inFlight.length > 0) await collect();
+  } finally {
+    await Promise.allSettled(inFlight.map((b) => b.run));
   }
-  if (finished) await scan(finished);
+  while (rowsDone < ys.length) finishRow();
+  for (let finished = waiting.shift(); finished; finished = waiting.shift()) await scan(finished);
 }
 
 async function loadTileRows(
@@ -150,57 +173,47 @@ function releaseTileRows(
 /** Batches in flight: one running in the worker, one waiting, so the worker never idles between batches. */
 const BATCHES_IN_FLIGHT = 2;
 
-/**
- * Runs the windows of one row in batches, stitching each output as it arrives; `whileRunning` (the scan of the rows
- * finished before) runs once the first batch is submitted, overlapping the model.
- */
-async function inferWindowRow(
-  ctx: StripeContext,
-  rows: ProbabilityRows,
+/** A batch of windows of one row given to the model: the run and the window origin column of each image. */
+type Batch = { run: Promise<Float32Array>; slots: number[]; row: number };
+
+/** Every row of windows in batches of at most `batchSize`, rows in order (a batch never spans two rows). */
+function batchPlan(
+  rowCount: number,
   windowXs: readonly number[],
+  batchSize: number,
+): { row: number; xs: readonly number[] }[] {
+  const plan: { row: number; xs: readonly number[] }[] = [];
+  for (let row = 0; row < rowCount; row++)
+    for (let k = 0; k < windowXs.length; k += batchSize)
+      plan.push({ row, xs: windowXs.slice(k, k + batchSize) });
+  return plan;
+}
+
+/** Fills a batch with the windows at `xs` of the row at `wy` that have imagery and starts it; none when none has. */
+function submitBatch(
+  ctx: StripeContext,
+  row: number,
+  xs: readonly number[],
   wy: number,
   tiles: TileRows,
-  whileRunning: (() => Promise<void>) | undefined,
-): Promise<void> {
-  const { plan, batchSize, session, clock } = ctx;
+): Batch | undefined {
+  const { plan } = ctx;
   const S = plan.inputSize;
-  const tileAt = (col: number, row: number): RasterRGB | undefined => tiles.get(row * plan.tilesWide + col);
-  const inFlight: { run: Promise<Float32Array>; slots: number[] }[] = [];
-  const collect = async (): Promise<void> => {
-    const { run, slots } = inFlight.shift() as { run: Promise<Float32Array>; slots: number[] };
-    const output = await clock.timeAsync('infer', () => run);
-    clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, wy)));
-  };
-  let pendingScan = whileRunning;
-  try {
-    for (let k = 0; k < windowXs.length; k += batchSize) {
-      throwIfAborted(ctx.signal);
-      const chunk = windowXs.slice(k, k + batchSize);
-      const batch = new Float32Array(chunk.length * 3 * S * S);
-      const slots: number[] = [];
-      clock.time('prepare', () => {
-        for (const x of chunk)
-          if (fillWindow(batch, slots.length, plan, x, wy, tileAt, ctx.scaling)) slots.push(x);
-          else ctx.counts.skipped++;
-      });
-      if (slots.length > 0) {
-        const n = slots.length;
-        ctx.counts.windows += n;
-        const run = session.run(n === chunk.length ? batch : batch.slice(0, n * 3 * S * S), n);
-        run.catch(() => undefined);
-        inFlight.push({ run, slots });
-      }
-      if (pendingScan) {
-        await pendingScan();
-        pendingScan = undefined;
-      }
-      while (inFlight.length >= BATCHES_IN_FLIGHT) await collect();
-    }
-    if (pendingScan) await pendingScan();
-    while (inFlight.length > 0) await collect();
-  } finally {
-    await Promise.allSettled(inFlight.map((f) => f.run));
-  }
+  const tileAt = (col: number, tileRow: number): RasterRGB | undefined =>
+    tiles.get(tileRow * plan.tilesWide + col);
+  const batch = new Float32Array(xs.length * 3 * S * S);
+  const slots: number[] = [];
+  ctx.clock.time('prepare', () => {
+    for (const x of xs)
+      if (fillWindow(batch, slots.length, plan, x, wy, tileAt, ctx.scaling)) slots.push(x);
+      else ctx.counts.skipped++;
+  });
+  if (slots.length === 0) return undefined;
+  const n = slots.length;
+  ctx.counts.windows += n;
+  const run = ctx.session.run(n === xs.length ? batch : batch.slice(0, n * 3 * S * S), n);
+  run.catch(() => undefined);
+  return { run, slots, row };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
