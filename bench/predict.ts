@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { BBox } from '../src/geo/index.ts';
 import { openImagerySource } from '../src/imagery/index.ts';
@@ -146,12 +147,15 @@ async function run(
   url: string,
   bbox: BBox,
   overlapPx: number,
-): Promise<{ summary: PredictSummary; peakRssMb: number }> {
+): Promise<{ summary: PredictSummary; peakRssMb: number; mainBusyMs: number }> {
   const imagery = await openImagerySource(template, { trustedOrigins: [url] });
   const dir = await mkdtemp(join(tmpdir(), 'fair-bench-predict-'));
   const writer = await createGeoJsonWriter(join(dir, 'buildings.geojson'));
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+  // Busy time of this (the pipeline's) thread: stitching, scanning, post-processing, writing, decoding callbacks and
+  // the tile server; what it takes from the cores the model runs on.
+  const loopBefore = performance.eventLoopUtilization();
   try {
     const { summary } = await predictBuildings({
       model,
@@ -166,7 +170,8 @@ async function run(
     });
     await writer.close();
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { summary, peakRssMb: peak / 2 ** 20 };
+    const mainBusyMs = performance.eventLoopUtilization(loopBefore).active;
+    return { summary, peakRssMb: peak / 2 ** 20, mainBusyMs };
   } finally {
     clearInterval(sampler);
     await rm(dir, { recursive: true, force: true });
@@ -190,7 +195,7 @@ console.log(
 );
 try {
   for (const overlap of args.overlaps.split(',').map(Number)) {
-    const { summary: s, peakRssMb } = await run(server.template, server.url, bbox, overlap);
+    const { summary: s, peakRssMb, mainBusyMs } = await run(server.template, server.url, bbox, overlap);
     const rawAfter = await rawWindowsPerSecond(model, Number(args['raw-batches']));
     rawRate = (rawRate + rawAfter) / 2;
     console.log(
@@ -210,6 +215,9 @@ try {
     );
     console.log(
       `  stages: ${shares}, other ${(100 - (PREDICT_STAGES.reduce((n, st) => n + s.stage_ms[st], 0) / total) * 100).toFixed(1)}%`,
+    );
+    console.log(
+      `  pipeline thread busy ${(mainBusyMs / s.windows).toFixed(1)} ms/window (${((mainBusyMs / total) * 100).toFixed(0)} % of the run)`,
     );
     console.log(
       `  peak RSS ${peakRssMb.toFixed(0)} MB, max rows held by the scanner ${s.max_rows_held}, stripes ${s.stripes}`,
