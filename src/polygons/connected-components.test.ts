@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../shared/index.ts';
 import { instanceAreas, labelComponents } from './connected-components.ts';
+import { LabelWorkspace } from './label-workspace.ts';
 import { picture } from './test-support/raster.ts';
+import { floodLabels, randomClassMap } from './test-support/reference-labelling.ts';
 
 describe('labelComponents', () => {
   it('keeps diagonal neighbours apart with 4-connectivity and joins them with 8', () => {
@@ -39,6 +41,35 @@ describe('labelComponents', () => {
     const mask = Uint8Array.from({ length: size * size }, (_, i) => ((i % size) + Math.floor(i / size)) % 2);
     expect(labelComponents(mask, size).count).toBe((size * size) / 2);
     expect(labelComponents(mask, size, { connectivity: 8 }).count).toBe(1);
+  });
+
+  it('matches a pixel-by-pixel flood fill on random masks, with and without a reused workspace', () => {
+    const workspace = new LabelWorkspace();
+    const sizes = [
+      [64, 48],
+      [37, 23],
+      [1, 40],
+      [40, 1],
+      [5, 7],
+    ] as const;
+    sizes.forEach(([width, height], seed) => {
+      const dense = randomClassMap(seed, width, height, [0, 1, 2]);
+      const sparse = randomClassMap(seed, width, height, [0, 0, 0, 0, 0, 0, 0, 1]);
+      // A mask not aligned to 4 bytes is read pixel by pixel, an aligned one skips background 4 pixels at a time.
+      const unaligned = new Uint8Array(sparse.length + 1).subarray(1);
+      unaligned.set(sparse);
+      for (const mask of [dense, sparse, unaligned])
+        for (const connectivity of [4, 8] as const) {
+          const expected = floodLabels(mask, width, height, [1], connectivity);
+          const options = { positive: 1, connectivity };
+          expect(labelComponents(mask, { width, height }, options)).toEqual(expected);
+          const reused = labelComponents(mask, { width, height }, { ...options, workspace });
+          expect({ ...reused, labels: [...reused.labels] }).toEqual({
+            ...expected,
+            labels: [...expected.labels],
+          });
+        }
+    });
   });
 
   it('rejects a size that does not match the mask and a bad connectivity', () => {

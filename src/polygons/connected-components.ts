@@ -5,6 +5,11 @@
 import { invalid } from '../shared/index.ts';
 import { positiveTable } from './class-selection.ts';
 import type { PositiveClasses } from './class-selection.ts';
+import type { LabelWorkspace } from './label-workspace.ts';
+import { bufferOf, labelRuns } from './label-runs.ts';
+import type { LabelRuns } from './label-runs.ts';
+
+export type { LabelRuns } from './label-runs.ts';
 
 /**
  * Pixel neighbourhood of a component. 4 (edge neighbours, the default) keeps buildings that touch only at a corner
@@ -22,12 +27,13 @@ export type RasterSize = number | { width: number; height: number };
 export type LabelImage = { labels: Int32Array; width: number; height: number; count: number };
 
 /**
- * Labels the connected components of the positive pixels of `mask`. Flood fill with an explicit stack: every pixel
- * is pushed at most once, so the time is linear in the number of pixels. Instances are numbered in raster order of
- * their first (top-left-most) pixel, so the labelling is deterministic.
+ * Labels the connected components of the positive pixels of `mask`, run by run (a run is a row's stretch of positive
+ * pixels; runs touching runs of the row above join their component through union–find), so each pixel is read once.
+ * Instances are numbered in raster order of their first (top-left-most) pixel, so the labelling is deterministic.
  * @param mask - class values, rows from the top
  * @param size - raster size (`mask.length` must equal width·height)
- * @param options - `positive` classes (default every value > 0), `connectivity` (default 4)
+ * @param options - `positive` classes (default every value > 0), `connectivity` (default 4), `workspace` (default
+ *   none: fresh buffers; with one, the labels live in it until its next use)
  * @returns the label image
  * @throws AppError INVALID_PARAMETER_VALUE on a size mismatch or a bad connectivity
  * @example
@@ -36,23 +42,31 @@ export type LabelImage = { labels: Int32Array; width: number; height: number; co
 export function labelComponents(
   mask: Uint8Array,
   size: RasterSize,
-  options: { positive?: PositiveClasses; connectivity?: Connectivity } = {},
+  options: { positive?: PositiveClasses; connectivity?: Connectivity; workspace?: LabelWorkspace } = {},
 ): LabelImage {
+  return labelComponentRuns(mask, size, options).image;
+}
+
+/**
+ * {@link labelComponents}, with the runs of labelled pixels it found (what multi-class growth starts from).
+ * @param mask - class values, rows from the top
+ * @param size - raster size (`mask.length` must equal width·height)
+ * @param options - as for {@link labelComponents}; with a `workspace`, the runs live in it too
+ * @returns the label image and its runs, in raster order
+ * @throws AppError INVALID_PARAMETER_VALUE on a size mismatch or a bad connectivity
+ */
+export function labelComponentRuns(
+  mask: Uint8Array,
+  size: RasterSize,
+  options: { positive?: PositiveClasses; connectivity?: Connectivity; workspace?: LabelWorkspace } = {},
+): { image: LabelImage; runs: LabelRuns } {
   const { width, height } = rasterSize(size, mask.length, 'mask');
   const connectivity = checkConnectivity(options.connectivity ?? 4);
   const isPositive = positiveTable(options.positive);
-  const labels = new Int32Array(width * height);
-  const stack = new Int32Array(width * height);
-  let count = 0;
-  for (let start = 0; start < labels.length; start++) {
-    if (labels[start] !== 0 || isPositive[mask[start] as number] === 0) continue;
-    count++;
-    labels[start] = count;
-    stack[0] = start;
-    if (connectivity === 4) fill4(mask, isPositive, labels, stack, width, height, count);
-    else fill8(mask, isPositive, labels, stack, width, height, count);
-  }
-  return { labels, width, height, count };
+  const buffer = bufferOf(options.workspace);
+  const labels = buffer('labels', width * height).fill(0);
+  const { runs, count } = labelRuns(mask, isPositive, connectivity, labels, width, buffer);
+  return { image: { labels, width, height, count }, runs };
 }
 
 /**
@@ -96,77 +110,4 @@ export function rasterSize(
 function checkConnectivity(connectivity: number): Connectivity {
   if (connectivity !== 4 && connectivity !== 8) invalid(`connectivity ${connectivity} must be 4 or 8`);
   return connectivity;
-}
-
-/**
- * Flood fill of one 4-connected component from `stack[0]`, span by span: each pixel taken from the stack is widened
- * into its run of unlabelled positive pixels along the row, and the rows above and below that run push one pixel per
- * run they hold. Far fewer stack operations than pixel by pixel; the component (and so its label) is the same.
- */
-function fill4(
-  mask: Uint8Array,
-  isPositive: Uint8Array,
-  labels: Int32Array,
-  stack: Int32Array,
-  width: number,
-  height: number,
-  label: number,
-): void {
-  const n = width * height;
-  let top = 1;
-  while (top > 0) {
-    const i = stack[--top] as number;
-    const rowStart = i - (i % width);
-    const rowEnd = rowStart + width;
-    let left = i;
-    while (left > rowStart && labels[left - 1] === 0 && isPositive[mask[left - 1] as number] === 1)
-      labels[--left] = label;
-    let right = i + 1;
-    while (right < rowEnd && labels[right] === 0 && isPositive[mask[right] as number] === 1)
-      labels[right++] = label;
-    for (let d = -width; d <= width; d += 2 * width) {
-      const from = left + d;
-      if (from < 0 || from >= n) continue;
-      const to = right + d;
-      let inRun = false;
-      for (let j = from; j < to; j++) {
-        if (labels[j] === 0 && isPositive[mask[j] as number] === 1) {
-          if (!inRun) {
-            labels[j] = label;
-            stack[top++] = j;
-            inRun = true;
-          }
-        } else inRun = false;
-      }
-    }
-  }
-}
-
-/** Flood fill of one 8-connected component from `stack[0]`. */
-function fill8(
-  mask: Uint8Array,
-  isPositive: Uint8Array,
-  labels: Int32Array,
-  stack: Int32Array,
-  width: number,
-  height: number,
-  label: number,
-): void {
-  let top = 1;
-  while (top > 0) {
-    const i = stack[--top] as number;
-    const x = i % width;
-    const y = (i - x) / width;
-    const y0 = y > 0 ? y - 1 : y;
-    const y1 = y < height - 1 ? y + 1 : y;
-    const x0 = x > 0 ? x - 1 : x;
-    const x1 = x < width - 1 ? x + 1 : x;
-    for (let ny = y0; ny <= y1; ny++)
-      for (let nx = x0; nx <= x1; nx++) {
-        const j = ny * width + nx;
-        if (labels[j] !== 0 || isPositive[mask[j] as number] === 0) continue;
-        labels[j] = label;
-        stack[top++] = j;
-      }
-  }
 }

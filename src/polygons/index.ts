@@ -6,6 +6,7 @@
 export * from './pixel-polygon.ts';
 export * from './rasterize.ts';
 export * from './class-selection.ts';
+export * from './label-workspace.ts';
 export * from './connected-components.ts';
 export * from './multiclass-instances.ts';
 export * from './trace-instances.ts';

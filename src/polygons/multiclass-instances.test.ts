@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MaskValue } from '../datasets/index.ts';
 import { AppError } from '../shared/index.ts';
 import { MULTICLASS, instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
+import type { LabelImage } from './connected-components.ts';
+import { LabelWorkspace } from './label-workspace.ts';
 import { labelPicture, picture } from './test-support/raster.ts';
+import { floodLabels, growRounds, randomClassMap } from './test-support/reference-labelling.ts';
 
 /** Two 4x4 buildings sharing a wall: 2 = boundary ring, 3 = contact along the shared wall, 1 = interior. */
 const touching = picture([
@@ -22,6 +25,15 @@ const truth = labelPicture([
   '..........',
 ]);
 const size = { width: 10, height: 6 };
+
+/** Seeds of at least `minArea` pixels, renumbered in order. */
+function keepLarge(seeds: LabelImage, minArea: number): LabelImage {
+  const areas = new Map<number, number>();
+  for (const l of seeds.labels) areas.set(l, (areas.get(l) ?? 0) + 1);
+  const remap = new Map<number, number>();
+  for (let l = 1; l <= seeds.count; l++) if ((areas.get(l) ?? 0) >= minArea) remap.set(l, remap.size + 1);
+  return { ...seeds, labels: seeds.labels.map((l) => remap.get(l) ?? 0), count: remap.size };
+}
 
 describe('instancesFromMulticlass', () => {
   it('uses the class values the datasets write', () => {
@@ -60,6 +72,26 @@ describe('instancesFromMulticlass', () => {
   it('drops seeds smaller than minSeedArea', () => {
     const specks = picture(['1.11', '..11']);
     expect(instancesFromMulticlass(specks.mask, { width: 4, height: 2 }, { minSeedArea: 2 }).count).toBe(1);
+  });
+
+  it('matches round-by-round growth of flood-filled seeds on random class maps, with a reused workspace too', () => {
+    const workspace = new LabelWorkspace();
+    const cases = [
+      { width: 48, height: 40, growPx: 2, connectivity: 4, minSeedArea: 1 },
+      { width: 31, height: 17, growPx: 3, connectivity: 8, minSeedArea: 1 },
+      { width: 40, height: 30, growPx: 2, connectivity: 4, minSeedArea: 3 },
+      { width: 1, height: 30, growPx: 1, connectivity: 4, minSeedArea: 1 },
+      { width: 30, height: 1, growPx: 2, connectivity: 4, minSeedArea: 1 },
+    ] as const;
+    cases.forEach(({ width, height, growPx, connectivity, minSeedArea }, seed) => {
+      const classMap = randomClassMap(seed, width, height, [0, 0, 1, 1, 2, 3]);
+      const seeds = keepLarge(floodLabels(classMap, width, height, [1], connectivity), minSeedArea);
+      const expected = growRounds(seeds, classMap, [1, 2, 3], growPx);
+      const options = { growPx, connectivity, minSeedArea };
+      expect(instancesFromMulticlass(classMap, { width, height }, options)).toEqual(expected);
+      const reused = instancesFromMulticlass(classMap, { width, height }, { ...options, workspace });
+      expect([...reused.labels]).toEqual([...expected.labels]);
+    });
   });
 
   it('rejects bad options', () => {

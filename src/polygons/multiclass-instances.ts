@@ -5,10 +5,11 @@
  * connected components) to 0.945 (docs quality-facts.md).
  */
 import { invalid } from '../shared/index.ts';
-import { labelComponents, rasterSize } from './connected-components.ts';
-import type { Connectivity, LabelImage, RasterSize } from './connected-components.ts';
+import { labelComponentRuns, labelComponents, rasterSize } from './connected-components.ts';
+import type { Connectivity, LabelImage, LabelRuns, RasterSize } from './connected-components.ts';
 import { positiveTable } from './class-selection.ts';
 import type { PositiveClasses } from './class-selection.ts';
+import type { LabelWorkspace } from './label-workspace.ts';
 
 /**
  * Class values of the multi-class building target, as datasets/ writes them (`MaskValue`, kept here so metrics load
@@ -29,6 +30,8 @@ export type MulticlassInstanceOptions = {
   connectivity?: Connectivity;
   /** Seeds with fewer pixels are dropped (speckle), default 1 (keep all). */
   minSeedArea?: number;
+  /** Buffers reused between calls, default none (fresh buffers); the labels then live in it until its next use. */
+  workspace?: LabelWorkspace;
 };
 
 /**
@@ -55,16 +58,18 @@ export function instancesFromMulticlass(
   const minSeedArea = options.minSeedArea ?? 1;
   if (!Number.isSafeInteger(minSeedArea) || minSeedArea < 1)
     invalid(`minSeedArea ${minSeedArea} must be an integer >= 1`);
-  const seeds = labelComponents(
+  const { workspace } = options;
+  const { image: seeds, runs } = labelComponentRuns(
     classMap,
     { width, height },
     {
       positive: options.seedClasses ?? MULTICLASS.footprint,
       connectivity: options.connectivity ?? 4,
+      ...(workspace && { workspace }),
     },
   );
   const kept = minSeedArea > 1 ? dropSmall(seeds, minSeedArea) : seeds;
-  growInPlace(kept, classMap, positiveTable(options.growInto), growPx);
+  if (growPx > 0) growInPlace(kept, runs, classMap, positiveTable(options.growInto), growPx, workspace);
   return kept;
 }
 
@@ -84,16 +89,27 @@ export function instancesFromBinary(
   return labelComponents(mask, size, options);
 }
 
-function growInPlace(image: LabelImage, classMap: Uint8Array, growable: Uint8Array, rounds: number): void {
+/**
+ * Grows the seeds of `image` (whose runs are `runs`) for `rounds` (>= 1) rounds. Claims of a round are written to
+ * `labels` only after every seed has proposed, so a pixel reached by two instances in the same round goes to the
+ * lower label regardless of scan order: the result depends only on which pixels propose what, never on their order,
+ * which lets the first round go run by run instead of listing every seed pixel first.
+ */
+function growInPlace(
+  image: LabelImage,
+  runs: LabelRuns,
+  classMap: Uint8Array,
+  growable: Uint8Array,
+  rounds: number,
+  workspace: LabelWorkspace | undefined,
+): void {
   const { labels, width } = image;
+  let frontier = workspace ? workspace.buffer('frontier', labels.length) : new Int32Array(labels.length);
+  let next = workspace ? workspace.buffer('next', labels.length) : new Int32Array(labels.length);
+  let frontierSize = claimAroundRuns(image, runs, classMap, growable, frontier);
+  settleClaims(labels, frontier, frontierSize);
   const lastRow = labels.length - width;
-  let frontier = new Int32Array(labels.length);
-  let next = new Int32Array(labels.length);
-  let frontierSize = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] !== 0) frontier[frontierSize++] = i;
-  for (let round = 0; round < rounds && frontierSize > 0; round++) {
-    // Claims of this round are written to `labels` only after every seed has proposed, so a pixel reached by two
-    // instances in the same round goes to the lower label regardless of scan order.
+  for (let round = 1; round < rounds && frontierSize > 0; round++) {
     let nextSize = 0;
     for (let k = 0; k < frontierSize; k++) {
       const i = frontier[k] as number;
@@ -104,12 +120,51 @@ function growInPlace(image: LabelImage, classMap: Uint8Array, growable: Uint8Arr
       if (i >= width) nextSize = claim(i - width, label, labels, classMap, growable, next, nextSize);
       if (i < lastRow) nextSize = claim(i + width, label, labels, classMap, growable, next, nextSize);
     }
-    for (let k = 0; k < nextSize; k++) {
-      const j = next[k] as number;
-      labels[j] = -(labels[j] as number);
-    }
+    settleClaims(labels, next, nextSize);
     [frontier, next] = [next, frontier];
     frontierSize = nextSize;
+  }
+}
+
+/**
+ * The first round, run by run: the pixels a run's seed pixels propose to are the one before it, the one after it and
+ * the pixels above and below it (the others are the run's own). A run is one seed, labelled 0 if dropped as speckle.
+ * @returns the number of pixels claimed, listed in `claimed`
+ */
+function claimAroundRuns(
+  image: LabelImage,
+  runs: LabelRuns,
+  classMap: Uint8Array,
+  growable: Uint8Array,
+  claimed: Int32Array,
+): number {
+  const { labels, width } = image;
+  const { start, end } = runs;
+  const lastRow = labels.length - width;
+  let size = 0;
+  for (let r = 0; r < runs.size; r++) {
+    const from = start[r] as number;
+    const to = end[r] as number;
+    const label = labels[from] as number;
+    if (label <= 0) continue;
+    const rowStart = from - (from % width);
+    if (from > rowStart) size = claim(from - 1, label, labels, classMap, growable, claimed, size);
+    if (to < rowStart + width) size = claim(to, label, labels, classMap, growable, claimed, size);
+    if (from >= width)
+      for (let j = from - width; j < to - width; j++)
+        size = claim(j, label, labels, classMap, growable, claimed, size);
+    if (from < lastRow)
+      for (let j = from + width; j < to + width; j++)
+        size = claim(j, label, labels, classMap, growable, claimed, size);
+  }
+  return size;
+}
+
+/** Turns the pending (negative) claims of a round into labels. */
+function settleClaims(labels: Int32Array, claimed: Int32Array, size: number): void {
+  for (let k = 0; k < size; k++) {
+    const j = claimed[k] as number;
+    labels[j] = -(labels[j] as number);
   }
 }
 

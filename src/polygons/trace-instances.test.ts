@@ -6,7 +6,9 @@ import { rasterizePolygons } from './rasterize.ts';
 import { findRingDefect } from '../geo/index.ts';
 import { simplifyPixelPolygon } from './simplify.ts';
 import { labelPicture } from './test-support/raster.ts';
-import { traceInstancePolygons, tracePolygons } from './trace-instances.ts';
+import { instancesFromMulticlass } from './multiclass-instances.ts';
+import { randomClassMap } from './test-support/reference-labelling.ts';
+import { traceInstancePolygons, traceLabel, tracePolygons } from './trace-instances.ts';
 
 /** Rasterizes every traced polygon back into a label raster (label of the polygon's instance). */
 function rasterizeBack(byLabel: Map<number, PixelPolygon[]>, width: number, height: number): Int32Array {
@@ -181,5 +183,48 @@ describe('traceInstancePolygons', () => {
   it('rejects a size mismatch and negative labels', () => {
     expect(() => traceInstancePolygons(new Int32Array(5), 2, 2)).toThrow(/label raster has 5 pixels/);
     expect(() => traceInstancePolygons(Int32Array.from([0, -1, 0, 0]), 2, 2)).toThrow(/negative label -1/);
+  });
+});
+
+describe('traceLabel', () => {
+  it('gives the rings of tracing a crop of the bounding box holding only that label, shifted by the offset', () => {
+    const width = 60;
+    const height = 45;
+    const image = instancesFromMulticlass(randomClassMap(7, width, height, [0, 1, 1, 1, 2, 3]), {
+      width,
+      height,
+    });
+    expect(image.count).toBeGreaterThan(10);
+    for (let label = 1; label <= image.count; label++) {
+      const box = { x0: width, y0: height, x1: 0, y1: 0 };
+      image.labels.forEach((l, i) => {
+        if (l !== label) return;
+        const x = i % width;
+        const y = Math.floor(i / width);
+        Object.assign(box, {
+          x0: Math.min(box.x0, x),
+          y0: Math.min(box.y0, y),
+          x1: Math.max(box.x1, x + 1),
+          y1: Math.max(box.y1, y + 1),
+        });
+      });
+      const w = box.x1 - box.x0;
+      const h = box.y1 - box.y0;
+      const crop = Int32Array.from({ length: w * h }, (_, i) =>
+        image.labels[(box.y0 + Math.floor(i / w)) * width + box.x0 + (i % w)] === label ? 1 : 0,
+      );
+      const [piece] = tracePolygons(crop, w, h, { connected: true });
+      const shifted = piece?.polygon.map((ring) => ring.map(([x, y]) => [x + box.x0 + 100, y + box.y0 - 3]));
+      expect(traceLabel(image, label, box, { offset: [100, -3] })).toEqual(shifted);
+      const pixels = image.labels.filter((l) => l === label).length;
+      expect(traceLabel(image, label, box, { offset: [100, -3], pixels })).toEqual(shifted);
+    }
+  });
+
+  it('rejects a box that is empty or leaves the image', () => {
+    const image = { labels: new Int32Array(12).fill(1), width: 4, height: 3, count: 1 };
+    expect(traceLabel(image, 1, { x0: 0, y0: 0, x1: 4, y1: 3 })).toHaveLength(1);
+    expect(() => traceLabel(image, 1, { x0: 0, y0: 0, x1: 5, y1: 3 })).toThrow(/box 0,0..5,3/);
+    expect(() => traceLabel(image, 1, { x0: 2, y0: 0, x1: 2, y1: 3 })).toThrow(/non-empty box/);
   });
 });

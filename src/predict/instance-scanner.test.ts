@@ -163,4 +163,19 @@ describe('InstanceScanner', () => {
     expect(found.length).toBeGreaterThan(1);
     expect(found.reduce((n, i) => n + i.pixels, 0)).toBe(10 * 60);
   });
+
+  it('rejects rows without classes for multi-class output', () => {
+    const scanner = new InstanceScanner({
+      x0: 0,
+      width: 4,
+      coreX0: 0,
+      coreX1: 4,
+      gridHeight: 2,
+      confidence: 0.5,
+      multiclass: true,
+    });
+    expect(() => scanner.push({ y0: 0, rows: 2, width: 4, building: new Float32Array(8) })).toThrow(
+      /no foregroundClass/,
+    );
+  });
 });

@@ -4,7 +4,7 @@
  * scan with the rows it spans, everything above is dropped (issue 4 §1, §2). Memory: one scan's rows plus the rows of
  * buildings still open.
  */
-import { instancesFromMulticlass, labelComponents, tracePolygons } from '../polygons/index.ts';
+import { LabelWorkspace, instancesFromMulticlass, labelComponents, traceLabel } from '../polygons/index.ts';
 import type { LabelImage, PixelPolygon } from '../polygons/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { FinishedRows } from './probability-rows.ts';
@@ -56,7 +56,12 @@ type Stats = {
 export class InstanceScanner {
   readonly #s: Required<ScannerSettings>;
   #building = new Float32Array(0);
-  #classes = new Uint8Array(0);
+  /** Class of each held pixel at or above the confidence (1 for a single class), else 0: labelling's input. */
+  #mask = new Uint8Array(0);
+  /** `#mask` as 32-bit words: a zero word is 4 background pixels, which label no instance. */
+  #maskWords = new Uint32Array(0);
+  /** Labelling buffers kept from scan to scan: allocating them per scan cost more than labelling. */
+  readonly #workspace = new LabelWorkspace();
   /** Grid row of held row 0, and rows held. */
   #top = 0;
   #rows = 0;
@@ -84,12 +89,15 @@ export class InstanceScanner {
    * Appends finished rows and scans.
    * @param rows - the next rows, starting where the last push ended, `width` columns
    * @returns the instances completed by these rows
-   * @throws AppError INVALID_PARAMETER_VALUE when the rows do not continue the last push or have another width
+   * @throws AppError INVALID_PARAMETER_VALUE when the rows do not continue the last push, have another width or lack
+   *   the classes of a multi-class scanner
    */
   push(rows: FinishedRows): PixelInstance[] {
     if (rows.width !== this.#s.width) invalid(`rows have ${rows.width} columns, expected ${this.#s.width}`);
     if (rows.y0 !== this.#top + this.#rows)
       invalid(`rows start at ${rows.y0}, expected ${this.#top + this.#rows}`);
+    if (this.#s.multiclass && rows.foregroundClass === undefined)
+      invalid(`rows at ${rows.y0} have no foregroundClass for a multi-class scanner`);
     this.#append(rows);
     const end = this.#top + this.#rows;
     const instances = this.#scan(end >= this.#s.gridHeight);
@@ -103,12 +111,27 @@ export class InstanceScanner {
     if (needed > this.#building.length) {
       const grown = Math.max(needed, this.#building.length * 2);
       this.#building = copyInto(new Float32Array(grown), this.#building, this.#rows * width);
-      this.#classes = copyInto(new Uint8Array(grown), this.#classes, this.#rows * width);
+      this.#mask = copyInto(new Uint8Array(grown), this.#mask, this.#rows * width);
+      this.#maskWords = new Uint32Array(this.#mask.buffer, 0, grown >> 2);
     }
     const at = this.#rows * width;
     this.#building.set(rows.building, at);
-    if (rows.foregroundClass) this.#classes.set(rows.foregroundClass, at);
+    this.#maskRows(rows, at);
     this.#rows += rows.rows;
+  }
+
+  /** Masks only the new rows: held rows keep their mask from the push that brought them. */
+  #maskRows(rows: FinishedRows, at: number): void {
+    const { confidence } = this.#s;
+    const { building, foregroundClass } = rows;
+    const mask = this.#mask;
+    const n = rows.rows * rows.width;
+    // Branch-free: a comparison as 0/1 times the class (edges of buildings would mispredict a branch).
+    if (foregroundClass === undefined)
+      for (let i = 0; i < n; i++) mask[at + i] = Number((building[i] as number) >= confidence);
+    else
+      for (let i = 0; i < n; i++)
+        mask[at + i] = (foregroundClass[i] as number) * Number((building[i] as number) >= confidence);
   }
 
   #scan(last: boolean): PixelInstance[] {
@@ -116,7 +139,7 @@ export class InstanceScanner {
     const height = this.#rows;
     if (height === 0) return [];
     const image = this.#instances(height);
-    const stats = instanceStats(image, this.#building);
+    const stats = instanceStats(image, this.#building, this.#maskWords);
     const guard = this.#s.multiclass ? growPx : 0;
     const emitFrom = this.#previousEnd - 1 - guard - this.#top;
     const openFrom = height - 1 - guard;
@@ -145,44 +168,33 @@ export class InstanceScanner {
   }
 
   #instances(height: number): LabelImage {
-    const { width, confidence } = this.#s;
-    const n = width * height;
-    const mask = new Uint8Array(n);
-    const building = this.#building;
-    if (!this.#s.multiclass) {
-      for (let i = 0; i < n; i++) mask[i] = (building[i] as number) >= confidence ? 1 : 0;
-      return labelComponents(mask, { width, height });
-    }
-    const classes = this.#classes;
-    for (let i = 0; i < n; i++) mask[i] = (building[i] as number) >= confidence ? (classes[i] as number) : 0;
-    return instancesFromMulticlass(mask, { width, height }, { growPx: this.#s.growPx });
+    const { width } = this.#s;
+    const mask = this.#mask.subarray(0, width * height);
+    const workspace = this.#workspace;
+    if (!this.#s.multiclass) return labelComponents(mask, { width, height }, { workspace });
+    return instancesFromMulticlass(mask, { width, height }, { growPx: this.#s.growPx, workspace });
   }
 
-  /** Traces each emitted instance on a crop of its bounding box (far less work than tracing the whole buffer). */
+  /** Traces each emitted instance within its bounding box (far less work than tracing the whole buffer). */
   #trace(image: LabelImage, emit: Uint8Array, stats: Stats): PixelInstance[] {
     const found: PixelInstance[] = [];
-    const { labels, width } = image;
+    const offset = [this.#s.x0, this.#top] as const;
     for (let l = 1; l <= image.count; l++) {
       if (emit[l] !== 1) continue;
-      const x0 = stats.minX[l] as number;
-      const y0 = stats.minY[l] as number;
-      const w = (stats.maxX[l] as number) + 1 - x0;
-      const h = (stats.maxY[l] as number) + 1 - y0;
-      const crop = new Int32Array(w * h);
-      for (let y = 0; y < h; y++) {
-        const from = (y + y0) * width + x0;
-        for (let x = 0; x < w; x++) if (labels[from + x] === l) crop[y * w + x] = 1;
-      }
-      const dx = x0 + this.#s.x0;
-      const dy = y0 + this.#top;
-      const confidence = (stats.sum[l] as number) / Math.max(1, stats.count[l] as number);
-      // Instances are 4-connected (components, or 4-connected seeds grown by 4-neighbour steps): one piece each.
-      for (const piece of tracePolygons(crop, w, h, { connected: true }))
-        found.push({
-          polygon: piece.polygon.map((ring) => ring.map(([x, y]): [number, number] => [x + dx, y + dy])),
-          pixels: piece.pixels,
-          confidence,
-        });
+      const box = {
+        x0: stats.minX[l] as number,
+        y0: stats.minY[l] as number,
+        x1: (stats.maxX[l] as number) + 1,
+        y1: (stats.maxY[l] as number) + 1,
+      };
+      const pixels = stats.count[l] as number;
+      // Instances are 4-connected (components, or 4-connected seeds grown by 4-neighbour steps): one piece each, so
+      // the pixel count tells whether the outline leaves room for holes.
+      found.push({
+        polygon: traceLabel(image, l, box, { offset, pixels }),
+        pixels,
+        confidence: (stats.sum[l] as number) / Math.max(1, pixels),
+      });
     }
     return found;
   }
@@ -191,7 +203,7 @@ export class InstanceScanner {
     if (keepFrom <= 0) return;
     const kept = this.#rows - keepFrom;
     this.#building.copyWithin(0, keepFrom * width, this.#rows * width);
-    this.#classes.copyWithin(0, keepFrom * width, this.#rows * width);
+    this.#mask.copyWithin(0, keepFrom * width, this.#rows * width);
     this.#top += keepFrom;
     this.#rows = kept;
   }
@@ -202,26 +214,41 @@ function copyInto<T extends Float32Array | Uint8Array>(target: T, source: T, len
   return target;
 }
 
-/** Westmost column, top and bottom rows, probability sum and pixel count of every instance. */
-function instanceStats(image: LabelImage, building: Float32Array): Stats {
+/**
+ * Bounding box, probability sum and pixel count of every instance, run by run along each row (runs of one label are
+ * long; the sum still adds pixel by pixel in raster order). Background is skipped 4 pixels at a time where the mask
+ * is: instances grow only into masked pixels.
+ */
+function instanceStats(image: LabelImage, building: Float32Array, maskWords: Uint32Array): Stats {
   const n = image.count + 1;
-  const { labels, width } = image;
+  const { labels, width, height } = image;
   const minX = new Int32Array(n).fill(width);
   const maxX = new Int32Array(n).fill(-1);
-  const minY = new Int32Array(n).fill(image.height);
+  const minY = new Int32Array(n).fill(height);
   const maxY = new Int32Array(n).fill(-1);
   const sum = new Float64Array(n);
   const count = new Int32Array(n);
-  for (let y = 0, row = 0; row < labels.length; y++, row += width)
-    for (let x = 0; x < width; x++) {
-      const l = labels[row + x] as number;
-      if (l === 0) continue;
-      if (x < (minX[l] as number)) minX[l] = x;
-      if (x > (maxX[l] as number)) maxX[l] = x;
-      if (y < (minY[l] as number)) minY[l] = y;
+  for (let y = 0, row = 0; y < height; y++, row += width) {
+    const rowEnd = row + width;
+    let i = row;
+    while (i < rowEnd) {
+      const l = labels[i] as number;
+      if (l === 0) {
+        i++;
+        if ((i & 3) === 0) while (i + 4 <= rowEnd && maskWords[i >> 2] === 0) i += 4;
+        continue;
+      }
+      const from = i;
+      let s = sum[l] as number;
+      do s += building[i++] as number;
+      while (i < rowEnd && labels[i] === l);
+      if (count[l] === 0) minY[l] = y;
       maxY[l] = y;
-      sum[l] = (sum[l] as number) + (building[row + x] as number);
-      count[l] = (count[l] as number) + 1;
+      if (from - row < (minX[l] as number)) minX[l] = from - row;
+      if (i - 1 - row > (maxX[l] as number)) maxX[l] = i - 1 - row;
+      sum[l] = s;
+      count[l] = (count[l] as number) + (i - from);
     }
+  }
   return { minX, maxX, minY, maxY, sum, count };
 }
