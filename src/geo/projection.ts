@@ -7,10 +7,27 @@ export type Polygonal = Polygon | MultiPolygon;
 
 /** Web-mercator metres of a lon/lat. */
 export function lonLatToMercator(lon: number, lat: number): [number, number] {
+  return [lonToMercatorX(lon), latToMercatorY(lat)];
+}
+
+/**
+ * Web-mercator x of a longitude: the `x` of {@link lonLatToMercator}, bit for bit, for callers that project many
+ * points sharing a longitude (pixel staircases) and compute it once.
+ * @param lon - degrees
+ * @returns metres
+ */
+export function lonToMercatorX(lon: number): number {
+  return (EARTH_RADIUS * lon * Math.PI) / 180;
+}
+
+/**
+ * Web-mercator y of a latitude (clamped to the mercator limit): the `y` of {@link lonLatToMercator}, bit for bit.
+ * @param lat - degrees
+ * @returns metres
+ */
+export function latToMercatorY(lat: number): number {
   const clamped = Math.max(-MAX_LATITUDE, Math.min(MAX_LATITUDE, lat));
-  const x = (EARTH_RADIUS * lon * Math.PI) / 180;
-  const y = EARTH_RADIUS * Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
-  return [x, y];
+  return EARTH_RADIUS * Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
 }
 
 /** Lon/lat of web-mercator metres. */

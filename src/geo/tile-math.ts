@@ -45,10 +45,28 @@ export function lonLatToTile(lon: number, lat: number, z: number): Tile {
 
 /** Lon/lat of fractional tile coordinates (the NW corner for integer x, y). */
 export function tileToLonLat(x: number, y: number, z: number): [number, number] {
-  const n = 2 ** z;
-  const lon = (x / n) * 360 - 180;
-  const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
-  return [lon, lat];
+  return [tileXToLon(x, z), tileYToLat(y, z)];
+}
+
+/**
+ * Longitude of a fractional tile column: the `lon` of {@link tileToLonLat}, bit for bit, for callers that convert
+ * many points sharing a column (pixel staircases) and compute it once per column.
+ * @param x - fractional tile column
+ * @param z - zoom
+ * @returns degrees
+ */
+export function tileXToLon(x: number, z: number): number {
+  return (x / 2 ** z) * 360 - 180;
+}
+
+/**
+ * Latitude of a fractional tile row: the `lat` of {@link tileToLonLat}, bit for bit (see {@link tileXToLon}).
+ * @param y - fractional tile row, counted from the north
+ * @param z - zoom
+ * @returns degrees
+ */
+export function tileYToLat(y: number, z: number): number {
+  return (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
 }
 
 /** Bounds of a tile in EPSG:4326, `[w, s, e, n]`. */

@@ -4,7 +4,7 @@
  * the imagery they came from.
  */
 import type { Position } from 'geojson';
-import { assertZoom, lonLatToTileFraction, tileToLonLat } from '../geo/index.ts';
+import { assertZoom, lonLatToTileFraction, tileToLonLat, tileXToLon, tileYToLat } from '../geo/index.ts';
 import type { Tile } from '../geo/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { PixelPolygonLike } from './pixel-polygon.ts';
@@ -74,14 +74,35 @@ export function lonLatToPixel(grid: PixelGrid, lon: number, lat: number): [numbe
  * @returns rings of `[lon, lat]`
  */
 export function pixelPolygonToLonLat(grid: PixelGrid, polygon: PixelPolygonLike): Position[][] {
-  return polygon.map((ring) => {
-    const out: Position[] = [];
-    for (let i = ring.length - 1; i >= 0; i--) {
-      const p = ring[i] as Position;
-      out.push(pixelToLonLat(grid, p[0] as number, p[1] as number));
+  return polygon.map((ring) => ringToLonLat(grid, ring));
+}
+
+/**
+ * One ring reversed into lon/lat. Longitude depends on x alone and latitude on y alone, and consecutive vertices of a
+ * traced staircase share one of them, so each is computed only when it changes (the same bits as `pixelToLonLat`).
+ */
+function ringToLonLat(grid: PixelGrid, ring: readonly Position[]): Position[] {
+  const { z, originX, originY, tileSize } = grid;
+  const out: Position[] = [];
+  let lastX = NaN;
+  let lastY = NaN;
+  let lon = 0;
+  let lat = 0;
+  for (let i = ring.length - 1; i >= 0; i--) {
+    const p = ring[i] as Position;
+    const x = p[0] as number;
+    const y = p[1] as number;
+    if (x !== lastX) {
+      lon = tileXToLon((originX + x) / tileSize, z);
+      lastX = x;
     }
-    return out;
-  });
+    if (y !== lastY) {
+      lat = tileYToLat((originY + y) / tileSize, z);
+      lastY = y;
+    }
+    out.push([lon, lat]);
+  }
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@
  * orthogonalize → make valid → area filter → nested/duplicate removal, ending in `building=yes` features.
  */
 import type { Polygon, Position } from 'geojson';
-import { closeRing, geodesicArea } from '../geo/index.ts';
+import { geodesicArea } from '../geo/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { BuildingFeature, BuildingProperties } from './building-features.ts';
 import { makeValid } from './make-valid.ts';
@@ -52,7 +52,8 @@ export type PostprocessResult = {
  * (repaired or dropped as `invalid`; a repair that splits a polygon yields one feature per part), dropped as `small`
  * below `minAreaM2`, and finally nested and duplicate predictions are removed (`removeNestedAndDuplicates`).
  * Features keep the input order. Bad candidates (non-numeric coordinates, degenerate rings) are counted, not thrown.
- * @param instances - candidates with lon/lat Polygon coordinates and a confidence
+ * @param instances - candidates with lon/lat Polygon coordinates and a confidence (any iterable: a generator lets
+ *   each candidate's coordinates be made just before they are needed and dropped right after)
  * @param options - see {@link PostprocessOptions}
  * @returns the features, drop counts and the number of repairs
  * @throws AppError INVALID_PARAMETER_VALUE on a bad option value
@@ -60,7 +61,7 @@ export type PostprocessResult = {
  * const { features, dropped } = postprocessBuildings(instances, { toleranceM: 0.3, minAreaM2: 3, source: 'OAM' });
  */
 export function postprocessBuildings(
-  instances: readonly BuildingInstance[],
+  instances: Iterable<BuildingInstance>,
   options: PostprocessOptions = {},
 ): PostprocessResult {
   const settings = resolveOptions(options);
@@ -138,22 +139,36 @@ function cleanInstance(coordinates: unknown, settings: Settings): Position[][] |
     ? orthogonalizePolygon(simplified, { maxAngleDeg: settings.orthoMaxAngleDeg }).coords
     : simplified;
   const factor = 10 ** settings.coordinateDecimals;
-  const round = (v: number): number => Math.round(v * factor) / factor;
-  return squared.map((ring) => closeRing(ring.map((p) => [round(p[0] as number), round(p[1] as number)])));
+  return squared.map((ring) => roundedRing(ring, factor));
+}
+
+/** `closeRing` of the ring rounded to `1 / factor`, in one pass (rounding can make neighbours equal). */
+function roundedRing(ring: readonly Position[], factor: number): Position[] {
+  const out: Position[] = [];
+  let lastX = 0;
+  let lastY = 0;
+  for (const p of ring) {
+    const x = Math.round((p[0] as number) * factor) / factor;
+    const y = Math.round((p[1] as number) * factor) / factor;
+    if (out.length > 0 && x === lastX && y === lastY) continue;
+    out.push([x, y]);
+    lastX = x;
+    lastY = y;
+  }
+  const first = out[0];
+  if (first !== undefined && out.length > 1 && (first[0] !== lastX || first[1] !== lastY))
+    out.push([first[0] as number, first[1] as number]);
+  return out;
 }
 
 function isPolygonCoordinates(value: unknown): value is Position[][] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every(
-      (ring) =>
-        Array.isArray(ring) &&
-        ring.every(
-          (p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]),
-        ),
-    )
-  );
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (const ring of value as unknown[]) {
+    if (!Array.isArray(ring)) return false;
+    for (const p of ring as unknown[])
+      if (!Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) return false;
+  }
+  return true;
 }
 
 function propertiesOf(confidence: number, options: PostprocessOptions): BuildingProperties {

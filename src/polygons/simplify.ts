@@ -4,7 +4,7 @@
  */
 import type { Position } from 'geojson';
 import { invalid } from '../shared/index.ts';
-import { frameOfRings, ringsToLocal } from './local-metres.ts';
+import { flatRingToLocal, frameOfRings } from './local-metres.ts';
 import type { LocalPoint } from './local-metres.ts';
 import { signedRingArea } from './pixel-polygon.ts';
 import type { PixelPolygon, PixelPolygonLike } from './pixel-polygon.ts';
@@ -34,11 +34,32 @@ export function simplifyPolygon(
   toleranceM: number,
 ): Position[][] | undefined {
   checkTolerance(toleranceM, 'm');
-  const rings = coords.map(closeRing);
+  const rings = coords.map(closedRing);
   const outer = rings[0];
   if (outer === undefined || outer.length < 4) return undefined;
-  const kept = simplifyPlanarRings(ringsToLocal(frameOfRings(rings), rings), toleranceM);
+  const frame = frameOfRings(rings);
+  const kept = simplifyPlanarRings(
+    rings.map((ring) => flatRingToLocal(frame, ring)),
+    toleranceM,
+  );
   return kept === undefined ? undefined : pick(rings, kept);
+}
+
+/** `closeRing` of a ring, or the ring itself when it already is closed without repeats (traced rings are). */
+function closedRing(ring: readonly Position[]): readonly Position[] {
+  return isClosedWithoutRepeats(ring) ? ring : closeRing(ring);
+}
+
+function isClosedWithoutRepeats(ring: readonly Position[]): boolean {
+  if (ring.length < 2) return false;
+  let last = ring[0] as Position;
+  for (let i = 1; i < ring.length; i++) {
+    const p = ring[i] as Position;
+    if (p[0] === last[0] && p[1] === last[1]) return false;
+    last = p;
+  }
+  const first = ring[0] as Position;
+  return first[0] === last[0] && first[1] === last[1];
 }
 
 /**
@@ -58,8 +79,29 @@ export function simplifyPixelPolygon(
   );
   const outer = rings[0];
   if (outer === undefined || outer.length < 4) return undefined;
-  const kept = simplifyPlanarRings(rings, tolerancePx);
+  const kept = simplifyPlanarRings(rings.map(flatRing), tolerancePx);
   return kept === undefined ? undefined : (pick(rings, kept) as PixelPolygon);
+}
+
+/**
+ * A closed planar ring stored flat (x of vertex i at `2i`, y at `2i + 1`; the last vertex repeats the first): the
+ * traced staircases have many vertices, and pairs would be allocated and collected for each.
+ */
+type FlatRing = Float64Array;
+
+/** Vertices of a flat ring, the closing one included. */
+function vertexCount(ring: FlatRing): number {
+  return ring.length >> 1;
+}
+
+function flatRing(ring: readonly Position[]): FlatRing {
+  const out = new Float64Array(2 * ring.length);
+  for (let i = 0; i < ring.length; i++) {
+    const p = ring[i] as Position;
+    out[2 * i] = p[0] as number;
+    out[2 * i + 1] = p[1] as number;
+  }
+  return out;
 }
 
 /**
@@ -68,30 +110,63 @@ export function simplifyPixelPolygon(
  * @returns indices per ring; the input's own (all non-duplicate) vertices when even tolerance 0 is invalid;
  *   undefined when the outer ring has no area
  */
-function simplifyPlanarRings(rings: readonly LocalPoint[][], toleranceStart: number): number[][] | undefined {
-  const all = (): number[][] => rings.map((ring) => Array.from({ length: ring.length - 1 }, (_, i) => i));
+function simplifyPlanarRings(rings: readonly FlatRing[], toleranceStart: number): number[][] | undefined {
+  const all = (): number[][] =>
+    rings.map((ring) => Array.from({ length: vertexCount(ring) - 1 }, (_, i) => i));
+  // Measured once: every attempt compares the winding of its selection with these.
+  const windings = rings.map((ring) => Math.sign(flatSignedArea(ring)));
   // Zero area is degenerate, except for a self-crossing ring whose halves cancel (a bow-tie): that is left for repair.
-  const outer = rings[0] as LocalPoint[];
-  if (signedRingArea(outer) === 0) return allCollinear(outer) ? undefined : all();
+  const outer = rings[0] as FlatRing;
+  if (windings[0] === 0) return allCollinear(outer) ? undefined : all();
   let tolerance = toleranceStart;
   for (let attempt = 0; attempt <= RETRIES + 1; attempt++) {
     const kept = simplifyRings(rings, tolerance);
-    if (kept !== undefined && isValidSelection(rings, kept)) return kept;
+    if (kept !== undefined && isValidSelection(rings, windings, kept)) return kept;
     tolerance = attempt >= RETRIES ? 0 : tolerance / 2;
   }
   return all();
 }
 
+/** `signedRingArea` of a flat ring: the same terms in the same order. */
+function flatSignedArea(ring: FlatRing): number {
+  let twice = 0;
+  const n = vertexCount(ring);
+  for (let i = 0; i < n; i++) {
+    const j = i + 1 === n ? 0 : i + 1;
+    twice +=
+      (ring[2 * i] as number) * (ring[2 * j + 1] as number) -
+      (ring[2 * j] as number) * (ring[2 * i + 1] as number);
+  }
+  return twice / 2;
+}
+
 /** Whether every vertex lies on one line (within a nanometre-scale floor). */
-function allCollinear(ring: readonly LocalPoint[]): boolean {
-  const first = ring[0] as LocalPoint;
-  let far = first;
-  for (const p of ring) if (squaredDistance(p, first) > squaredDistance(far, first)) far = p;
-  const dx = far[0] - first[0];
-  const dy = far[1] - first[1];
+function allCollinear(ring: FlatRing): boolean {
+  const n = vertexCount(ring);
+  const fx = ring[0] as number;
+  const fy = ring[1] as number;
+  let far = 0;
+  let farD = 0;
+  for (let i = 0; i < n; i++) {
+    const d = squaredDistance(ring, i, fx, fy);
+    if (d > farD) {
+      farD = d;
+      far = i;
+    }
+  }
+  const dx = (ring[2 * far] as number) - fx;
+  const dy = (ring[2 * far + 1] as number) - fy;
   const length = Math.hypot(dx, dy);
   if (length === 0) return true;
-  return ring.every((p) => Math.abs((p[0] - first[0]) * dy - (p[1] - first[1]) * dx) / length <= 1e-9);
+  for (let i = 0; i < n; i++)
+    if (
+      !(
+        Math.abs(((ring[2 * i] as number) - fx) * dy - ((ring[2 * i + 1] as number) - fy) * dx) / length <=
+        1e-9
+      )
+    )
+      return false;
+  return true;
 }
 
 function checkTolerance(tolerance: number, unit: string): void {
@@ -107,16 +182,21 @@ function checkTolerance(tolerance: number, unit: string): void {
  * @returns indices into `ring` (without the closing position), in order; fewer than 3 when the ring collapses
  */
 export function douglasPeuckerRing(ring: readonly LocalPoint[], tolerance: number): number[] {
-  const n = ring.length - 1;
+  return douglasPeuckerFlat(flatRing(ring), tolerance);
+}
+
+function douglasPeuckerFlat(ring: FlatRing, tolerance: number): number[] {
+  const n = vertexCount(ring) - 1;
   if (n < 3) return Array.from({ length: Math.max(0, n) }, (_, i) => i);
   // A floor far below any real tolerance, so rounding noise does not keep collinear vertices at tolerance 0.
   const tol2 = Math.max(tolerance, 1e-9) ** 2;
   const keep = new Uint8Array(n + 1);
-  const first = ring[0] as LocalPoint;
+  const fx = ring[0] as number;
+  const fy = ring[1] as number;
   let far = 1;
   let farD = -1;
   for (let i = 1; i < n; i++) {
-    const d = squaredDistance(ring[i] as LocalPoint, first);
+    const d = squaredDistance(ring, i, fx, fy);
     if (d > farD) {
       farD = d;
       far = i;
@@ -130,31 +210,23 @@ export function douglasPeuckerRing(ring: readonly LocalPoint[], tolerance: numbe
   const kept: number[] = [];
   for (let i = 0; i < n; i++) if (keep[i] === 1) kept.push(i);
   if (kept.length > 3) {
-    const prev = ring[kept[kept.length - 1] as number] as LocalPoint;
-    const next = ring[kept[1] as number] as LocalPoint;
-    if (segmentDistance2(first, prev, next) <= tol2) kept.shift();
+    const prev = kept[kept.length - 1] as number;
+    const next = kept[1] as number;
+    if (segmentDistance2(ring, fx, fy, prev, next) <= tol2) kept.shift();
   }
   return kept;
 }
 
 /** Marks the vertices to keep between `from` and `to` (both kept), with an explicit stack. */
-function simplifyPath(
-  ring: readonly LocalPoint[],
-  from: number,
-  to: number,
-  tol2: number,
-  keep: Uint8Array,
-): void {
+function simplifyPath(ring: FlatRing, from: number, to: number, tol2: number, keep: Uint8Array): void {
   const stack: number[] = [from, to];
   while (stack.length > 0) {
     const b = stack.pop() as number;
     const a = stack.pop() as number;
     let worst = -1;
     let worstD = tol2;
-    const pa = ring[a] as LocalPoint;
-    const pb = ring[b] as LocalPoint;
     for (let i = a + 1; i < b; i++) {
-      const d = segmentDistance2(ring[i] as LocalPoint, pa, pb);
+      const d = segmentDistance2(ring, ring[2 * i] as number, ring[2 * i + 1] as number, a, b);
       if (d > worstD) {
         worstD = d;
         worst = i;
@@ -167,27 +239,48 @@ function simplifyPath(
 }
 
 /** Kept indices of every ring; undefined when the outer ring collapses. Collapsed holes are left out (empty list). */
-function simplifyRings(local: readonly LocalPoint[][], tolerance: number): number[][] | undefined {
+function simplifyRings(rings: readonly FlatRing[], tolerance: number): number[][] | undefined {
   const kept: number[][] = [];
-  for (let r = 0; r < local.length; r++) {
-    const ring = local[r] as LocalPoint[];
-    const indices = douglasPeuckerRing(ring, tolerance);
-    const collapsed = indices.length < 3 || signedRingArea(indices.map((i) => ring[i] as LocalPoint)) === 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring = rings[r] as FlatRing;
+    const indices = douglasPeuckerFlat(ring, tolerance);
+    const collapsed = indices.length < 3 || selectionArea(ring, indices) === 0;
     if (collapsed && r === 0) return undefined;
     kept.push(collapsed ? [] : indices);
   }
   return kept;
 }
 
-function isValidSelection(local: readonly LocalPoint[][], kept: readonly number[][]): boolean {
+/**
+ * `signedRingArea` of the ring's vertices at `indices` (an open ring), without building it: the same terms in the
+ * same order.
+ */
+function selectionArea(ring: FlatRing, indices: readonly number[]): number {
+  let twice = 0;
+  const n = indices.length;
+  for (let i = 0; i < n; i++) {
+    const a = indices[i] as number;
+    const b = indices[i + 1 === n ? 0 : i + 1] as number;
+    twice +=
+      (ring[2 * a] as number) * (ring[2 * b + 1] as number) -
+      (ring[2 * b] as number) * (ring[2 * a + 1] as number);
+  }
+  return twice / 2;
+}
+
+function isValidSelection(
+  local: readonly FlatRing[],
+  windings: readonly number[],
+  kept: readonly number[][],
+): boolean {
   const rings: LocalPoint[][] = [];
   for (let r = 0; r < kept.length; r++) {
     const indices = kept[r] as number[];
     if (indices.length === 0) continue;
-    const source = local[r] as LocalPoint[];
-    const ring = indices.map((i) => source[i] as LocalPoint);
+    const source = local[r] as FlatRing;
+    const ring = indices.map((i): LocalPoint => [source[2 * i] as number, source[2 * i + 1] as number]);
     ring.push(ring[0] as LocalPoint);
-    if (Math.sign(signedRingArea(ring)) !== Math.sign(signedRingArea(source))) return false;
+    if (Math.sign(signedRingArea(ring)) !== windings[r]) return false;
     rings.push(ring);
   }
   if (findRingDefect(rings) !== undefined) return false;
@@ -195,32 +288,40 @@ function isValidSelection(local: readonly LocalPoint[][], kept: readonly number[
   return rings.slice(1).every((hole) => ringInsideRing(hole, outer));
 }
 
-function pick<P extends Position>(rings: readonly P[][], kept: readonly number[][]): P[][] {
+function pick<P extends Position>(rings: readonly (readonly P[])[], kept: readonly number[][]): P[][] {
   const out: P[][] = [];
   kept.forEach((indices, r) => {
     if (indices.length === 0) return;
-    const ring = rings[r] as P[];
-    const picked = indices.map((i) => (ring[i] as P).slice() as P);
-    picked.push((picked[0] as P).slice() as P);
+    const ring = rings[r] as readonly P[];
+    const picked = indices.map((i) => xyOf(ring[i] as P));
+    picked.push(xyOf(picked[0] as P));
     out.push(picked);
   });
   return out;
 }
 
-function squaredDistance(a: LocalPoint, b: LocalPoint): number {
-  const dx = a[0] - b[0];
-  const dy = a[1] - b[1];
+/** A fresh `[x, y]` copy of a position (extra members such as altitude are left out, as `closeRing` does). */
+function xyOf<P extends Position>(p: P): P {
+  return [p[0], p[1]] as P;
+}
+
+/** Squared distance of vertex i from (x, y). */
+function squaredDistance(ring: FlatRing, i: number, x: number, y: number): number {
+  const dx = (ring[2 * i] as number) - x;
+  const dy = (ring[2 * i + 1] as number) - y;
   return dx * dx + dy * dy;
 }
 
-/** Squared distance of p from segment ab. */
-function segmentDistance2(p: LocalPoint, a: LocalPoint, b: LocalPoint): number {
-  const dx = b[0] - a[0];
-  const dy = b[1] - a[1];
+/** Squared distance of (px, py) from the segment between vertices a and b. */
+function segmentDistance2(ring: FlatRing, px: number, py: number, a: number, b: number): number {
+  const ax = ring[2 * a] as number;
+  const ay = ring[2 * a + 1] as number;
+  const dx = (ring[2 * b] as number) - ax;
+  const dy = (ring[2 * b + 1] as number) - ay;
   const len2 = dx * dx + dy * dy;
-  let t = len2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2 : 0;
+  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
   t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const ex = a[0] + t * dx - p[0];
-  const ey = a[1] + t * dy - p[1];
+  const ex = ax + t * dx - px;
+  const ey = ay + t * dy - py;
   return ex * ex + ey * ey;
 }

@@ -25,7 +25,7 @@ const MAX_CELLS_PER_BOX = 64;
  */
 export function createBBoxGrid(boxes: readonly BBox[], cellSize?: number): BBoxGrid {
   const size = cellSize !== undefined && cellSize > 0 ? cellSize : defaultCellSize(boxes);
-  const cells = new Map<string, number[]>();
+  const cells = new Map<number, number[]>();
   const overflow: number[] = [];
   boxes.forEach((box, index) => {
     if (!box.every(Number.isFinite)) return;
@@ -36,7 +36,7 @@ export function createBBoxGrid(boxes: readonly BBox[], cellSize?: number): BBoxG
     }
     for (let cx = x0; cx <= x1; cx++)
       for (let cy = y0; cy <= y1; cy++) {
-        const key = `${cx},${cy}`;
+        const key = cellKey(cx, cy);
         const list = cells.get(key);
         if (list === undefined) cells.set(key, [index]);
         else list.push(index);
@@ -49,7 +49,7 @@ export function createBBoxGrid(boxes: readonly BBox[], cellSize?: number): BBoxG
       const span = (x1 - x0 + 1) * (y1 - y0 + 1);
       if (span <= cells.size)
         for (let cx = x0; cx <= x1; cx++)
-          for (let cy = y0; cy <= y1; cy++) for (const i of cells.get(`${cx},${cy}`) ?? []) found.add(i);
+          for (let cy = y0; cy <= y1; cy++) for (const i of cells.get(cellKey(cx, cy)) ?? []) found.add(i);
       else for (const list of cells.values()) for (const i of list) found.add(i);
       for (const i of overflow) found.add(i);
       return [...found].filter((i) => touches(boxes[i] as BBox, bbox)).sort((a, b) => a - b);
@@ -73,6 +73,14 @@ function cellRange(box: BBox, size: number): [number, number, number, number] {
     Math.floor(box[2] / size),
     Math.floor(box[3] / size),
   ];
+}
+
+/**
+ * A number naming a cell (no string per cell and query). Far-out cells may share one; that only adds candidates,
+ * which the exact box test of `query` removes.
+ */
+function cellKey(cx: number, cy: number): number {
+  return cx * 67108864 + cy;
 }
 
 function touches(a: BBox, b: BBox): boolean {

@@ -78,10 +78,7 @@ export class BuildingEmitter {
     if (instances.length === 0) return;
     const { clock, grid, postprocess, meetsArea, conflator } = this.#parts;
     const kept = clock.time('postprocess', () => {
-      const candidates: BuildingInstance[] = instances.map((i) => ({
-        coordinates: pixelPolygonToLonLat(grid, withoutSmallHoles(i.polygon, this.#parts.minHolePixels)),
-        confidence: i.confidence,
-      }));
+      const candidates = lonLatCandidates(instances, grid, this.#parts.minHolePixels);
       const result = postprocessBuildings(candidates, postprocess);
       const c = this.counts;
       c.dropped_small += result.dropped.small;
@@ -115,6 +112,23 @@ export class BuildingEmitter {
     }
     this.counts.features += fresh.length;
   }
+}
+
+/**
+ * The instances in lon/lat, converted one at a time as post-processing asks for them: the traced outlines have many
+ * vertices, and converting them all up front would keep every one alive (and copied by the garbage collector) until
+ * the last building is done.
+ */
+function* lonLatCandidates(
+  instances: readonly PixelInstance[],
+  grid: PixelGrid,
+  minHolePixels: number,
+): Generator<BuildingInstance> {
+  for (const instance of instances)
+    yield {
+      coordinates: pixelPolygonToLonLat(grid, withoutSmallHoles(instance.polygon, minHolePixels)),
+      confidence: instance.confidence,
+    };
 }
 
 /**
