@@ -120,6 +120,19 @@ export class ProbabilityRows {
       const at = j * W + (wx - x0);
       copied[j] = ramp[j] === 1 && f0 < f1 && allZero(weights, at + f0, at + f1) ? 1 : 0;
     }
+    // Values first: where the weight is still 0 the sum holds leftovers of taken rows and is overwritten.
+    for (let c = 0; c < channels; c++)
+      for (let j = 0; j < j1; j++) {
+        const at = j * W + (wx - x0);
+        const sumsAt = c * S * W;
+        const src = base + c * plane + j * S;
+        const wyj = ramp[j] as number;
+        if (copied[j] === 1) {
+          sums.set(output.subarray(src + f0, src + f1), sumsAt + at + f0);
+          addWeighted(sums, sumsAt, weights, at, output, src, ramp, wyj, i0, f0);
+          addWeighted(sums, sumsAt, weights, at, output, src, ramp, wyj, f1, i1);
+        } else addWeighted(sums, sumsAt, weights, at, output, src, ramp, wyj, i0, i1);
+      }
     for (let j = 0; j < j1; j++) {
       const at = j * W + (wx - x0);
       const wyj = ramp[j] as number;
@@ -129,17 +142,6 @@ export class ProbabilityRows {
         addWeights(weights, ramp, wyj, at, f1, i1);
       } else addWeights(weights, ramp, wyj, at, i0, i1);
     }
-    for (let c = 0; c < channels; c++)
-      for (let j = 0; j < j1; j++) {
-        const at = c * S * W + j * W + (wx - x0);
-        const src = base + c * plane + j * S;
-        const wyj = ramp[j] as number;
-        if (copied[j] === 1) {
-          sums.set(output.subarray(src + f0, src + f1), at + f0);
-          addWeighted(sums, output, ramp, wyj, at, src, i0, f0);
-          addWeighted(sums, output, ramp, wyj, at, src, f1, i1);
-        } else addWeighted(sums, output, ramp, wyj, at, src, i0, i1);
-      }
   }
 
   /**
@@ -171,11 +173,13 @@ export class ProbabilityRows {
         }
         continue;
       }
+      this.#mostProbableForeground(rowAt, foregroundClass, outAt, width);
+      // Pixels no window covered hold leftover sums: probability 0, class 1.
       for (let i = 0; i < width; i++) {
         const weight = weights[rowAt + i] as number;
         if (weight > 0) building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
+        else foregroundClass[outAt + i] = 1;
       }
-      this.#mostProbableForeground(rowAt, foregroundClass, outAt, width);
     }
     this.#shift(rows);
     this.#top = until;
@@ -205,7 +209,10 @@ export class ProbabilityRows {
     }
   }
 
-  /** Moves the rows still open to the front and clears the rest. */
+  /**
+   * Moves the rows still open to the front and clears the weights of the rest. Their sums are left as they are: a sum
+   * counts only where its weight is above 0, and the first window to weigh a pixel overwrites it.
+   */
   #shift(rows: number): void {
     if (rows === 0) return;
     const { channels, inputSize: S } = this.#layout;
@@ -214,7 +221,6 @@ export class ProbabilityRows {
     for (let c = 0; c < channels; c++) {
       const base = c * S * W;
       this.#sums.copyWithin(base, base + rows * W, base + S * W);
-      this.#sums.fill(0, base + keep, base + S * W);
     }
     this.#weights.copyWithin(0, rows * W, S * W);
     this.#weights.fill(0, keep, S * W);
@@ -237,20 +243,27 @@ function addWeights(
     weights[at + i] = (weights[at + i] as number) + Math.fround(wyj * (ramp[i] as number));
 }
 
-/** Adds `output[src + i]` times its float32 blend weight to `sums[at + i]`, window columns `[i0, i1)`. */
+/**
+ * Adds `output[src + i]` times its float32 blend weight to the sum at `sumsAt + at + i`, window columns `[i0, i1)`;
+ * where the weight at `at + i` is still 0 the sum is set instead (the same bits as adding to 0).
+ */
 function addWeighted(
   sums: Float32Array,
+  sumsAt: number,
+  weights: Float32Array,
+  at: number,
   output: Float32Array,
+  src: number,
   ramp: Float32Array,
   wyj: number,
-  at: number,
-  src: number,
   i0: number,
   i1: number,
 ): void {
-  for (let i = i0; i < i1; i++)
-    sums[at + i] =
-      (sums[at + i] as number) + Math.fround(wyj * (ramp[i] as number)) * (output[src + i] as number);
+  for (let i = i0; i < i1; i++) {
+    const value = Math.fround(wyj * (ramp[i] as number)) * (output[src + i] as number);
+    const k = sumsAt + at + i;
+    sums[k] = weights[at + i] === 0 ? value : (sums[k] as number) + value;
+  }
 }
 
 /** Whether `values[from..to)` are all 0. */
