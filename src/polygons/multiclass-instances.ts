@@ -9,6 +9,7 @@ import { labelComponentRuns, labelComponents, rasterSize } from './connected-com
 import type { Connectivity, LabelImage, LabelRuns, RasterSize } from './connected-components.ts';
 import { positiveTable } from './class-selection.ts';
 import type { PositiveClasses } from './class-selection.ts';
+import { bufferOf } from './label-runs.ts';
 import type { LabelWorkspace } from './label-workspace.ts';
 
 /**
@@ -104,8 +105,9 @@ function growInPlace(
   workspace: LabelWorkspace | undefined,
 ): void {
   const { labels, width } = image;
-  let frontier = workspace ? workspace.buffer('frontier', labels.length) : new Int32Array(labels.length);
-  let next = workspace ? workspace.buffer('next', labels.length) : new Int32Array(labels.length);
+  const buffer = bufferOf(workspace);
+  let frontier = buffer('frontier', labels.length);
+  let next = buffer('next', labels.length);
   let frontierSize = claimAroundRuns(image, runs, classMap, growable, frontier);
   settleClaims(labels, frontier, frontierSize);
   const lastRow = labels.length - width;

@@ -3,7 +3,7 @@
  * orthogonalize → make valid → area filter → nested/duplicate removal, ending in `building=yes` features.
  */
 import type { Polygon, Position } from 'geojson';
-import { geodesicArea } from '../geo/index.ts';
+import { closeRing, geodesicArea } from '../geo/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { BuildingFeature, BuildingProperties } from './building-features.ts';
 import { makeValid } from './make-valid.ts';
@@ -139,26 +139,8 @@ function cleanInstance(coordinates: unknown, settings: Settings): Position[][] |
     ? orthogonalizePolygon(simplified, { maxAngleDeg: settings.orthoMaxAngleDeg }).coords
     : simplified;
   const factor = 10 ** settings.coordinateDecimals;
-  return squared.map((ring) => roundedRing(ring, factor));
-}
-
-/** `closeRing` of the ring rounded to `1 / factor`, in one pass (rounding can make neighbours equal). */
-function roundedRing(ring: readonly Position[], factor: number): Position[] {
-  const out: Position[] = [];
-  let lastX = 0;
-  let lastY = 0;
-  for (const p of ring) {
-    const x = Math.round((p[0] as number) * factor) / factor;
-    const y = Math.round((p[1] as number) * factor) / factor;
-    if (out.length > 0 && x === lastX && y === lastY) continue;
-    out.push([x, y]);
-    lastX = x;
-    lastY = y;
-  }
-  const first = out[0];
-  if (first !== undefined && out.length > 1 && (first[0] !== lastX || first[1] !== lastY))
-    out.push([first[0] as number, first[1] as number]);
-  return out;
+  const round = (v: number): number => Math.round(v * factor) / factor;
+  return squared.map((ring) => closeRing(ring.map((p) => [round(p[0] as number), round(p[1] as number)])));
 }
 
 function isPolygonCoordinates(value: unknown): value is Position[][] {

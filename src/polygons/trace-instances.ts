@@ -81,7 +81,7 @@ export function tracePolygons(
   const pieces = options.connected === true ? labelsAsPieces(labels) : labelPieces(labels, width);
   const polygons: PixelPolygon[] = Array.from({ length: pieces.count }, (): PixelPolygon => []);
   const view: LabelView = { ids: pieces.ids, width, base: 0, dx: 0, dy: 0 };
-  traceRings(view, pixelEdges(pieces.ids, width, height), (piece) => polygons[piece - 1] as PixelPolygon);
+  traceRings(view, boundaryEdges(view, width, height), (piece) => polygons[piece - 1] as PixelPolygon);
   const traced: TracedPolygon[] = [];
   polygons.forEach((polygon, piece) => {
     if (polygon.length > 0)
@@ -147,7 +147,7 @@ export function traceLabel(
     if (outline !== undefined && outline.area2 === 2 * options.pixels) return [outline.ring];
   }
   const polygon: PixelPolygon = [];
-  traceRings(view, boxEdges(view, label, x1 - x0, y1 - y0), () => polygon);
+  traceRings(view, boundaryEdges(view, x1 - x0, y1 - y0, label), () => polygon);
   return polygon;
 }
 
@@ -334,39 +334,24 @@ function floodPiece(
  */
 type VertexEdges = { bits: Uint8Array; stride: number; count: number };
 
-/** The boundary edges of every piece of a whole raster. */
-function pixelEdges(ids: Int32Array, width: number, height: number): VertexEdges {
-  const stride = width + 1;
-  const edges = new Uint8Array(stride * (height + 1));
-  let count = 0;
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      const id = ids[p] as number;
-      if (id === 0) continue;
-      const v = y * stride + x;
-      if (y === 0 || ids[p - width] !== id) count += setEdge(edges, v, 1);
-      if (x === width - 1 || ids[p + 1] !== id) count += setEdge(edges, v + 1, 2);
-      if (y === height - 1 || ids[p + width] !== id) count += setEdge(edges, v + stride + 1, 4);
-      if (x === 0 || ids[p - 1] !== id) count += setEdge(edges, v + stride, 8);
-    }
-  return { bits: edges, stride, count };
-}
-
-/** The boundary edges of one label's pixels in a `width`×`height` box of a view: other labels count as background. */
-function boxEdges(view: LabelView, label: number, width: number, height: number): VertexEdges {
+/**
+ * The boundary edges of the pixels in a `width`×`height` box of a view: of every piece, or of label `only` alone
+ * (other labels then count as background).
+ */
+function boundaryEdges(view: LabelView, width: number, height: number, only?: number): VertexEdges {
   const { ids, width: rowStride, base } = view;
   const stride = width + 1;
   const edges = new Uint8Array(stride * (height + 1));
   let count = 0;
   for (let y = 0; y < height; y++)
     for (let x = 0, p = base + y * rowStride; x < width; x++, p++) {
-      if (ids[p] !== label) continue;
+      const id = ids[p] as number;
+      if (id === 0 || (only !== undefined && id !== only)) continue;
       const v = y * stride + x;
-      if (y === 0 || ids[p - rowStride] !== label) count += setEdge(edges, v, 1);
-      if (x === width - 1 || ids[p + 1] !== label) count += setEdge(edges, v + 1, 2);
-      if (y === height - 1 || ids[p + rowStride] !== label) count += setEdge(edges, v + stride + 1, 4);
-      if (x === 0 || ids[p - 1] !== label) count += setEdge(edges, v + stride, 8);
+      if (y === 0 || ids[p - rowStride] !== id) count += setEdge(edges, v, 1);
+      if (x === width - 1 || ids[p + 1] !== id) count += setEdge(edges, v + 1, 2);
+      if (y === height - 1 || ids[p + rowStride] !== id) count += setEdge(edges, v + stride + 1, 4);
+      if (x === 0 || ids[p - 1] !== id) count += setEdge(edges, v + stride, 8);
     }
   return { bits: edges, stride, count };
 }
