@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MaskValue } from '../datasets/index.ts';
 import { AppError } from '../shared/index.ts';
-import { MULTICLASS, instancesFromBinary, instancesFromMulticlass } from './multiclass-instances.ts';
+import {
+  MULTICLASS,
+  instanceClassMap,
+  instancesFromBinary,
+  instancesFromMulticlass,
+} from './multiclass-instances.ts';
 import type { LabelImage } from './connected-components.ts';
 import { LabelWorkspace } from './label-workspace.ts';
 import { labelPicture, picture } from './test-support/raster.ts';
@@ -97,5 +102,32 @@ describe('instancesFromMulticlass', () => {
   it('rejects bad options', () => {
     expect(() => instancesFromMulticlass(touching.mask, size, { growPx: -1 })).toThrow(/growPx/);
     expect(() => instancesFromMulticlass(touching.mask, 7)).toThrow(AppError);
+  });
+});
+
+describe('instanceClassMap', () => {
+  /** Probabilities of pixels given as [background, footprint, boundary, contact] rows. */
+  const pixels = (...rows: number[][]): Float32Array => {
+    const out = new Float32Array(4 * rows.length);
+    rows.forEach((row, i) => row.forEach((v, c) => (out[c * rows.length + i] = v)));
+    return out;
+  };
+
+  it('seeds at footprint ≥ 0.5, keeps other building pixels as their most probable foreground class', () => {
+    const p = pixels(
+      [0.6, 0.3, 0.05, 0.05], // background: building probability 0.4 < 0.5
+      [0.1, 0.5, 0.2, 0.2], // seed
+      [0.2, 0.45, 0.3, 0.05], // footprint most probable but unsure: boundary, not a seed
+      [0.2, 0.3, 0.2, 0.3], // contact only where it beats footprint and boundary: a tie stays boundary
+      [0.1, 0.2, 0.3, 0.4], // contact
+    );
+    expect([...instanceClassMap(p, 4)]).toEqual([0, 1, 2, 2, 3]);
+    expect([...instanceClassMap(p, 4, 0.85)]).toEqual([0, 1, 0, 0, 3]);
+  });
+
+  it('refuses channels that do not fit and a confidence outside (0, 1]', () => {
+    expect(() => instanceClassMap(new Float32Array(9), 4)).toThrow(/do not split into 4 channels/);
+    expect(() => instanceClassMap(new Float32Array(4), 1)).toThrow(/2 or more/);
+    expect(() => instanceClassMap(new Float32Array(8), 4, 0)).toThrow(/confidence 0/);
   });
 });

@@ -19,6 +19,69 @@ import type { LabelWorkspace } from './label-workspace.ts';
  */
 export const MULTICLASS = { background: 0, footprint: 1, boundary: 2, contact: 3 } as const;
 
+/**
+ * Footprint-interior probability at or above which a predicted pixel seeds a building. The most probable class is not
+ * enough: on dense real imagery (Banepa) a pixel the model gives 0.4 footprint, 0.35 boundary is usually on a
+ * shared wall, and seeding there merges neighbours. Confident seeds lift object F1 there from 0.25–0.30 to 0.35–0.38
+ * and leave synthetic scenes unchanged (0.827 → 0.820; measured with the hold-out of `scripts/banepa-quality.sh`).
+ */
+export const SEED_PROBABILITY = 0.5;
+
+/**
+ * Growth of predicted seeds back into the building pixels, pixels. True masks need only their boundary width (2, the
+ * default of {@link instancesFromMulticlass}); confident seeds sit further inside a predicted outline.
+ */
+export const PREDICTED_GROW_PX = 4;
+
+/**
+ * The class map that instances of a multi-class prediction are found in, one definition for evaluation and the
+ * prediction pipeline: 0 where the building probability 1 − P(background) is below `confidence`; 1 (a seed) where
+ * P(footprint interior) ≥ {@link SEED_PROBABILITY}; otherwise the most probable foreground class (the lowest on ties),
+ * a footprint below the seed probability counting as boundary (2).
+ * @param probabilities - `channels × plane` probabilities, channel-major; channel 0 is background, 1 the footprint
+ *   interior
+ * @param channels - number of channels (2 to 256)
+ * @param confidence - building probability at or above which a pixel is a building, in (0, 1], default 0.5
+ * @returns `plane` class values
+ * @throws AppError INVALID_PARAMETER_VALUE for fewer than 2 channels, a length that does not split into them, or a
+ *   confidence outside (0, 1]
+ * @example
+ * const classes = instanceClassMap(softmax, 4); // softmax: 4 × 256 × 256
+ * const instances = instancesFromMulticlass(classes, 256, { growPx: PREDICTED_GROW_PX });
+ */
+export function instanceClassMap(
+  probabilities: Float32Array,
+  channels: number,
+  confidence = 0.5,
+): Uint8Array {
+  if (!Number.isInteger(channels) || channels < 2 || channels > 256 || probabilities.length % channels !== 0)
+    invalid(
+      `multi-class probabilities of length ${probabilities.length} do not split into ${channels} channels (2 or more)`,
+    );
+  if (!(confidence > 0 && confidence <= 1)) invalid(`confidence ${confidence} must be in (0, 1]`);
+  const plane = probabilities.length / channels;
+  const out = new Uint8Array(plane);
+  for (let i = 0; i < plane; i++) {
+    if (1 - (probabilities[i] as number) < confidence) continue;
+    const footprint = probabilities[plane + i] as number;
+    if (footprint >= SEED_PROBABILITY) {
+      out[i] = MULTICLASS.footprint;
+      continue;
+    }
+    let best = footprint;
+    let cls: number = MULTICLASS.boundary;
+    for (let c = 2; c < channels; c++) {
+      const p = probabilities[c * plane + i] as number;
+      if (p > best) {
+        best = p;
+        cls = c;
+      }
+    }
+    out[i] = cls;
+  }
+  return out;
+}
+
 /** Options of {@link instancesFromMulticlass}. */
 export type MulticlassInstanceOptions = {
   /** Maximum growth of a seed in pixels (4-neighbour steps), default 2. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planarPolygonArea } from './pixel-polygon.ts';
-import { argmaxClassMap, instanceConfidence, polygonizeBinary, polygonizeMulticlass } from './polygonize.ts';
+import { instanceConfidence, polygonizeBinary, polygonizeMulticlass } from './polygonize.ts';
 import { picture } from './test-support/raster.ts';
 
 /** Two 4x4 buildings sharing a wall, RAMP-style: 2 boundary, 3 contact along the shared wall, 1 interior. */
@@ -81,19 +81,36 @@ describe('polygonizeMulticlass', () => {
     expect(polygons[1]?.confidence).toBeCloseTo(0.8, 6);
   });
 
+  it('seeds only where the footprint is at least 0.5, so an unsure shared wall does not merge neighbours', () => {
+    // Two 4 × 4 buildings side by side; the wall column between them reads footprint 0.4, boundary 0.35: the most
+    // probable class is footprint there, and seeding on it would join both buildings into one.
+    const width = 11;
+    const height = 6;
+    const plane = width * height;
+    const p = new Float32Array(4 * plane);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const i = y * width + x;
+        const inside = y >= 1 && y <= 4 && x >= 1 && x <= 9;
+        const [bg, fp, bd, ct] = !inside
+          ? [0.9, 0.05, 0.03, 0.02]
+          : x === 5
+            ? [0.1, 0.4, 0.35, 0.15]
+            : [0.05, 0.8, 0.1, 0.05];
+        [bg, fp, bd, ct].forEach((v, c) => (p[c * plane + i] = v));
+      }
+    const polygons = polygonizeMulticlass(p, width, height);
+    expect(polygons).toHaveLength(2);
+    expect(polygons.reduce((n, b) => n + b.pixels, 0)).toBe(36); // the wall goes to its nearer seeds, 4 px each side
+  });
+
   it('rejects probabilities that are not whole channels', () => {
     expect(() => polygonizeMulticlass(new Float32Array(61), 10, 6)).toThrow(/not a whole number/);
     expect(() => polygonizeMulticlass(new Float32Array(60), 10, 6)).toThrow(/2 or more channels/);
   });
 });
 
-describe('argmaxClassMap and instanceConfidence', () => {
-  it('takes the most probable channel, the lowest on ties', () => {
-    const p = Float32Array.from([0.5, 0.2, 0.1, 0.5, 0.3, 0.1, 0.0, 0.5, 0.8]);
-    expect([...argmaxClassMap(p, 3)]).toEqual([0, 2, 2]);
-    expect(() => argmaxClassMap(p, 2)).toThrow(/do not split into 2 channels/);
-  });
-
+describe('instanceConfidence', () => {
   it('averages values over one label', () => {
     const labels = Int32Array.from([0, 1, 1, 2]);
     expect(instanceConfidence(labels, [9, 0.2, 0.4, 1], 1)).toBeCloseTo(0.3, 12);

@@ -6,7 +6,12 @@
 import { invalid } from '../shared/index.ts';
 import { labelComponents, rasterSize } from './connected-components.ts';
 import type { LabelImage } from './connected-components.ts';
-import { MULTICLASS, instancesFromMulticlass } from './multiclass-instances.ts';
+import {
+  MULTICLASS,
+  PREDICTED_GROW_PX,
+  instanceClassMap,
+  instancesFromMulticlass,
+} from './multiclass-instances.ts';
 import type { MulticlassInstanceOptions } from './multiclass-instances.ts';
 import type { PixelPolygon } from './pixel-polygon.ts';
 import { tracePolygons } from './trace-instances.ts';
@@ -70,6 +75,8 @@ export function polygonizeBinary(
 export type PolygonizeMulticlassOptions = MulticlassInstanceOptions & {
   /** Per-class probabilities for the confidence when `classes` is a class map; default none (confidence 1). */
   probabilities?: Float32Array;
+  /** Building probability at or above which a pixel is a building, for probability input; default 0.5. */
+  confidence?: number;
 };
 
 /**
@@ -79,15 +86,16 @@ export type PolygonizeMulticlassOptions = MulticlassInstanceOptions & {
  * `growPx` pixels (a pixel goes to its nearest seed; ties to the lower label). Each instance is traced separately, so
  * two buildings sharing a wall come out as two polygons sharing that edge. On Banepa's true masks this lifts object F1
  * from 0.67 (binary components) to about 0.95 (docs quality-facts.md).
- * @param classes - `Uint8Array` class map (`width·height` values) or `Float32Array` probabilities, channel-major
- *   (`channels·width·height`, channels ≥ 2; the class of a pixel is its most probable channel, the lowest on ties)
+ * @param classes - `Uint8Array` class map (`width·height` values; seeds grow 2 px by default, a true mask's boundary
+ *   width) or `Float32Array` probabilities, channel-major (`channels·width·height`, channels ≥ 2; classes as
+ *   {@link instanceClassMap} decides them, seeds grow {@link PREDICTED_GROW_PX} px by default)
  * @param width - raster width in pixels
  * @param height - raster height in pixels
- * @param options - growth (default 2 px), seed/growth classes, minimum seed area, probabilities for class-map input
+ * @param options - growth, seed/growth classes, minimum seed area, probabilities for class-map input, confidence
  * @returns one polygon per instance (a 4-connected piece), in label order (raster order of the seeds)
  * @throws AppError INVALID_PARAMETER_VALUE on a size mismatch or bad options
  * @example
- * const buildings = polygonizeMulticlass(softmax, 256, 256, { growPx: 2 }); // softmax: 4 × 256 × 256
+ * const buildings = polygonizeMulticlass(softmax, 256, 256); // softmax: 4 × 256 × 256
  */
 export function polygonizeMulticlass(
   classes: Uint8Array | Float32Array,
@@ -96,13 +104,15 @@ export function polygonizeMulticlass(
   options: PolygonizeMulticlassOptions = {},
 ): PolygonizedInstance[] {
   const plane = width * height;
+  const { probabilities: given, confidence, ...instanceOptions } = options;
   let classMap: Uint8Array;
-  let probabilities = options.probabilities;
+  let probabilities = given;
   if (classes instanceof Float32Array) {
     const channels = channelsOf(classes.length, width, height);
     if (channels < 2) invalid(`multi-class probabilities need 2 or more channels, got ${channels}`);
-    classMap = argmaxClassMap(classes, channels);
+    classMap = instanceClassMap(classes, channels, confidence);
     probabilities = classes;
+    instanceOptions.growPx ??= PREDICTED_GROW_PX;
   } else classMap = classes;
   const size = rasterSize({ width, height }, classMap.length, 'class map');
   let building: Float32Array | undefined;
@@ -110,35 +120,8 @@ export function polygonizeMulticlass(
     const channels = channelsOf(probabilities.length, width, height);
     building = buildingProbability(probabilities, channels, plane);
   }
-  const { probabilities: _unused, ...instanceOptions } = options;
   const connected = (options.connectivity ?? 4) === 4;
   return polygonizeLabels(instancesFromMulticlass(classMap, size, instanceOptions), building, connected);
-}
-
-/**
- * The class map of per-class probabilities: the most probable channel of each pixel (the lowest on ties).
- * @param probabilities - `channels × plane` values, channel-major
- * @param channels - number of channels (≥ 1)
- * @returns `plane` class values
- * @throws AppError INVALID_PARAMETER_VALUE when the length is not a multiple of `channels` or channels > 256
- */
-export function argmaxClassMap(probabilities: Float32Array, channels: number): Uint8Array {
-  if (!Number.isInteger(channels) || channels < 1 || channels > 256 || probabilities.length % channels !== 0)
-    invalid(`probabilities of length ${probabilities.length} do not split into ${channels} channels`);
-  const plane = probabilities.length / channels;
-  const out = new Uint8Array(plane);
-  const best = probabilities.slice(0, plane);
-  for (let c = 1; c < channels; c++) {
-    const base = c * plane;
-    for (let i = 0; i < plane; i++) {
-      const p = probabilities[base + i] as number;
-      if (p > (best[i] as number)) {
-        best[i] = p;
-        out[i] = c;
-      }
-    }
-  }
-  return out;
 }
 
 /**

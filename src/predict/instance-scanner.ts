@@ -4,7 +4,13 @@
  * scan with the rows it spans, everything above is dropped (issue 4 §1, §2). Memory: one scan's rows plus the rows of
  * buildings still open.
  */
-import { LabelWorkspace, instancesFromMulticlass, labelComponents, traceLabel } from '../polygons/index.ts';
+import {
+  LabelWorkspace,
+  PREDICTED_GROW_PX,
+  instancesFromMulticlass,
+  labelComponents,
+  traceLabel,
+} from '../polygons/index.ts';
 import type { LabelImage, PixelPolygon } from '../polygons/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { FinishedRows } from './probability-rows.ts';
@@ -34,7 +40,7 @@ export type ScannerSettings = {
   confidence: number;
   /** Several classes (footprint/boundary/contact): instances from seeds grown back, else connected components. */
   multiclass: boolean;
-  /** Growth of multi-class seeds, pixels, default 2. */
+  /** Growth of multi-class seeds, pixels, default polygons' `PREDICTED_GROW_PX`. */
   growPx?: number;
   /** Most rows carried for buildings still open; past it they are emitted as they are, default 1024. */
   maxCarryRows?: number;
@@ -77,7 +83,7 @@ export class InstanceScanner {
       invalid(`confidence ${settings.confidence} must be in (0, 1]`);
     if (!Number.isSafeInteger(settings.width) || settings.width < 1)
       invalid(`scanner width ${settings.width} must be a positive integer`);
-    this.#s = { growPx: 2, maxCarryRows: 1024, ...settings };
+    this.#s = { growPx: PREDICTED_GROW_PX, maxCarryRows: 1024, ...settings };
   }
 
   /** Rows held now (the rows of buildings still open). */

@@ -1,5 +1,6 @@
 /** @module predict/probability-rows.test — blending windows onto the grid and handing out finished rows. */
 import { describe, expect, it } from 'vitest';
+import { instanceClassMap } from '../polygons/index.ts';
 import { ProbabilityRows } from './probability-rows.ts';
 import { windowOrigins } from './window-grid.ts';
 
@@ -85,6 +86,34 @@ describe('ProbabilityRows', () => {
     const { building, classes } = stitch(16, 8, 8, 2, 4, field);
     expect(building[0]).toBeCloseTo(0.8, 5);
     expect(classes.slice(0, 6)).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
+  it('decides building pixels and seeds as polygons instanceClassMap does', () => {
+    // A random softmax field over 4 classes; without overlap the stitched rows are the field itself.
+    const width = 24;
+    const height = 16;
+    const plane = width * height;
+    const field = new Float32Array(4 * plane);
+    let state = 7;
+    const random = (): number => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 2;
+    for (let i = 0; i < plane; i++) {
+      const logits = [random(), random() + 0.5, random(), random() - 0.5].map(Math.exp);
+      const total = logits.reduce((a, b) => a + b, 0);
+      logits.forEach((v, c) => (field[c * plane + i] = v / total));
+    }
+    const { building, classes } = stitch(
+      width,
+      height,
+      8,
+      0,
+      4,
+      (x, y, c) => field[c * plane + y * width + x] as number,
+    );
+    for (const confidence of [0.5, 0.7]) {
+      const scanned = classes.map((c, i) => ((building[i] as number) >= confidence ? c : 0));
+      expect(scanned).toEqual([...instanceClassMap(field, 4, confidence)]);
+    }
+    expect(new Set(classes)).toEqual(new Set([1, 2, 3]));
   });
 
   it('crops to the columns asked for', () => {

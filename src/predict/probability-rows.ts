@@ -3,6 +3,7 @@
  * ramp where windows overlap, and leave it as finished rows once no later window can touch them (issue 4 §2). Holds
  * one window height of rows, whatever the area.
  */
+import { MULTICLASS, SEED_PROBABILITY } from '../polygons/index.ts';
 import { invalid } from '../shared/index.ts';
 import { blendRamp } from './window-grid.ts';
 
@@ -16,7 +17,10 @@ export type FinishedRows = {
   width: number;
   /** Building probability per pixel: the sigmoid output, or 1 − P(background) for several classes. */
   building: Float32Array;
-  /** For several classes: the most probable non-background class of each pixel (1..C−1); absent for one class. */
+  /**
+   * For several classes: the most probable non-background class of each pixel (1..C−1), footprint (1) only at
+   * P(footprint) ≥ `SEED_PROBABILITY` (else boundary, 2), as polygons' `instanceClassMap`; absent for one class.
+   */
   foregroundClass?: Uint8Array;
 };
 
@@ -163,6 +167,7 @@ export class ProbabilityRows {
     const foregroundClass = channels > 1 ? new Uint8Array(rows * width) : undefined;
     const weights = this.#weights;
     const sums = this.#sums;
+    const footprintStride = MULTICLASS.footprint * S * W;
     for (let r = 0; r < rows; r++) {
       const rowAt = r * W + (cropX0 - x0);
       const outAt = r * width;
@@ -174,11 +179,19 @@ export class ProbabilityRows {
         continue;
       }
       this.#mostProbableForeground(rowAt, foregroundClass, outAt, width);
-      // Pixels no window covered hold leftover sums: probability 0, class 1.
+      // A footprint below the seed probability is boundary, as polygons' instanceClassMap decides. Pixels no window
+      // covered hold leftover sums: probability 0, class 1.
+      const footprintAt = footprintStride + rowAt;
       for (let i = 0; i < width; i++) {
         const weight = weights[rowAt + i] as number;
-        if (weight > 0) building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
-        else foregroundClass[outAt + i] = 1;
+        if (weight > 0) {
+          building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
+          if (
+            (sums[footprintAt + i] as number) / weight < SEED_PROBABILITY &&
+            foregroundClass[outAt + i] === 1
+          )
+            foregroundClass[outAt + i] = MULTICLASS.boundary;
+        } else foregroundClass[outAt + i] = 1;
       }
     }
     this.#shift(rows);

@@ -53,7 +53,10 @@ export type SegmentationEvaluatorOptions = {
   buildingClasses?: PositiveClasses;
   /** Minimum IoU of an object match, default 0.5. */
   iouThreshold?: number;
-  /** Options of the multi-class polygonisation (mode `'multiclass'`), defaults as there. */
+  /**
+   * Options of the multi-class polygonisation of predictions (mode `'multiclass'`), defaults as there. Reference class
+   * maps always use the defaults: a true mask's seeds grow back by its boundary width.
+   */
   multiclass?: MulticlassInstanceOptions;
   /**
    * Predicted objects smaller than this many pixels are not counted, as the prediction pipeline drops buildings under
@@ -97,9 +100,11 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
     positive ?? (options.mode === 'multiclass' ? [MULTICLASS.footprint, MULTICLASS.boundary] : undefined);
   const pixels = createPixelMetrics(pixelClasses === undefined ? {} : { positive: pixelClasses });
   const objects = { tp: 0, fp: 0, fn: 0 };
-  const toInstances = (classMap: Uint8Array): LabelImage =>
+  // Reference maps are true masks: their seeds grow back by the mask's own boundary width (the default), whatever
+  // growth the predictions use.
+  const toInstances = (classMap: Uint8Array, reference: boolean): LabelImage =>
     options.mode === 'multiclass'
-      ? instancesFromMulticlass(classMap, options.size, options.multiclass ?? {})
+      ? instancesFromMulticlass(classMap, options.size, reference ? {} : (options.multiclass ?? {}))
       : instancesFromBinary(classMap, options.size, positive === undefined ? {} : { positive });
   // Components and seeds grown back are 4-connected unless 8-connected seeds were asked for.
   const fourConnected = options.mode !== 'multiclass' || (options.multiclass?.connectivity ?? 4) === 4;
@@ -114,10 +119,10 @@ export function createSegmentationEvaluator(options: SegmentationEvaluatorOption
         invalid(
           `reference instances are ${truthInstances.width}x${truthInstances.height}, expected ${width}x${height}`,
         );
-      const predicted = polygonsOf(toInstances(pred), fourConnected, options.minPredictedPixels ?? 0);
+      const predicted = polygonsOf(toInstances(pred, false), fourConnected, options.minPredictedPixels ?? 0);
       const reference =
         truthInstances === undefined
-          ? polygonsOf(toInstances(truth), fourConnected, 0)
+          ? polygonsOf(toInstances(truth, true), true, 0)
           : polygonsOf(truthInstances, false, 0);
       const overlaps = pixelPolygonOverlaps(predicted, reference, width, height);
       const match = matchInstances(overlaps, predicted.length, reference.length, options.iouThreshold);

@@ -8,10 +8,12 @@ const multiTruth = Uint8Array.from([
 ]);
 
 describe('classMapOf', () => {
-  it('thresholds one channel and takes the most probable of several', () => {
+  it('thresholds one channel; of several, thresholds 1 − P(background) and seeds only a confident footprint', () => {
     expect([...classMapOf(Float32Array.from([0.2, 0.5, 0.9]), 1, 0.5)]).toEqual([0, 1, 1]);
-    const probabilities = Float32Array.from([0.7, 0.2, 0.1, 0.3, 0.1, 0.6]);
-    expect([...classMapOf(probabilities, 3, 0.5)]).toEqual([0, 2]);
+    // Channel-major, three pixels: background, boundary (footprint most probable but below 0.5), footprint.
+    const probabilities = Float32Array.from([0.7, 0.3, 0.1, 0.2, 0.45, 0.8, 0.1, 0.25, 0.1]);
+    expect([...classMapOf(probabilities, 3, 0.5)]).toEqual([0, 2, 1]);
+    expect([...classMapOf(probabilities, 3, 0.75)]).toEqual([0, 0, 1]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { DatasetManifest, MaskKind } from '../../datasets/index.ts';
 import { lonLatToMercator } from '../../geo/index.ts';
-import { argmaxClassMap } from '../../polygons/index.ts';
+import { PREDICTED_GROW_PX, instanceClassMap } from '../../polygons/index.ts';
 import {
   MULTICLASS,
   createSegmentationEvaluator,
@@ -14,11 +14,12 @@ import {
 import type { SegmentationMetrics } from '../metrics/index.ts';
 
 /**
- * The class map of one chip's probabilities: `p ≥ threshold` → 1 for one channel, the most probable channel
- * (lowest index on ties) otherwise.
+ * The class map of one chip's probabilities, as the prediction pipeline reads them: `p ≥ threshold` → 1 for one
+ * channel; for several, building pixels are those with 1 − P(background) ≥ threshold and seeds need a confident
+ * footprint (`instanceClassMap`).
  * @param probabilities - `classes × plane` values of one chip, channel-major
  * @param classes - channels
- * @param threshold - building threshold of binary models
+ * @param threshold - building threshold (the model card's)
  * @returns `plane` class values
  */
 export function classMapOf(probabilities: Float32Array, classes: number, threshold: number): Uint8Array {
@@ -28,7 +29,7 @@ export function classMapOf(probabilities: Float32Array, classes: number, thresho
     for (let i = 0; i < plane; i++) out[i] = (probabilities[i] as number) >= threshold ? 1 : 0;
     return out;
   }
-  return argmaxClassMap(probabilities, classes);
+  return instanceClassMap(probabilities, classes, threshold);
 }
 
 /** Accumulates validation scores chip by chip. */
@@ -80,8 +81,9 @@ const isBuildingPart = (v: number): boolean => v === MULTICLASS.footprint || v =
 
 /**
  * Creates a scorer. Binary models: building pixels are `p ≥ threshold`, objects their 4-connected components.
- * Multi-class models: building pixels are footprint and boundary, objects are footprint-interior seeds grown back by
- * 2 px (`instancesFromMulticlass`), so touching buildings stay apart. Reference objects come from the reference mask
+ * Multi-class models: building pixels are footprint and boundary (`classMapOf`), objects are confident
+ * footprint-interior seeds grown back by `PREDICTED_GROW_PX` (`instancesFromMulticlass`), so touching buildings stay
+ * apart, exactly as the prediction pipeline finds them. Reference objects come from the reference mask
  * the same way its kind allows: multi-class references give separated instances even for a binary model, whose
  * reference building pixels are then footprint and boundary (contact pixels mix walls with gaps).
  * @param options - see {@link ChipScorerOptions}
@@ -94,6 +96,7 @@ export function createChipScorer(options: ChipScorerOptions): ChipScorer {
   const evaluator = createSegmentationEvaluator({
     size,
     mode: modelKind === 'binary' ? 'binary' : 'multiclass',
+    multiclass: { growPx: PREDICTED_GROW_PX },
     minPredictedPixels: options.minPredictedPixels ?? 0,
   });
   return {
