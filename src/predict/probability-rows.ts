@@ -187,8 +187,8 @@ export class ProbabilityRows {
         if (weight > 0) {
           building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
           if (
-            (sums[footprintAt + i] as number) / weight < SEED_PROBABILITY &&
-            foregroundClass[outAt + i] === 1
+            foregroundClass[outAt + i] === MULTICLASS.footprint &&
+            (sums[footprintAt + i] as number) / weight < SEED_PROBABILITY
           )
             foregroundClass[outAt + i] = MULTICLASS.boundary;
         } else foregroundClass[outAt + i] = 1;
