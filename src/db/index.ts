@@ -1,6 +1,6 @@
 /** @module db — PostgreSQL's dialect behind one small interface: PGlite embedded, PostgreSQL via DATABASE_URL. */
 export type * from './database.ts';
-export { openDatabase, redactUrl, databaseSchemes } from './open-database.ts';
+export { openDatabase, databaseEngineOf, redactUrl, databaseSchemes } from './open-database.ts';
 export type { OpenDatabaseOptions } from './open-database.ts';
 export { migrate, migrationChecksum } from './migrate.ts';
 export { codeOfSqlState } from './sql-error.ts';

@@ -12,17 +12,20 @@ export type OpenDatabaseOptions = {
 type Opener = (url: string, options: OpenDatabaseOptions) => Promise<Database>;
 
 /** Engines by URL scheme (a `+driver` suffix is dropped first); drivers load only when chosen. */
-const openers: Readonly<Record<string, Opener>> = {
-  pglite: async (url, options) => {
-    const { openPgliteDatabase } = await import('./database.pglite.ts');
-    return openPgliteDatabase(pgliteDirOf(url, options.dataDir));
+const engines: Readonly<Record<string, { engine: Database['engine']; open: Opener }>> = {
+  pglite: {
+    engine: 'pglite',
+    open: async (url, options) => {
+      const { openPgliteDatabase } = await import('./database.pglite.ts');
+      return openPgliteDatabase(pgliteDirOf(url, options.dataDir));
+    },
   },
-  postgres: openPostgres,
-  postgresql: openPostgres,
+  postgres: { engine: 'postgres', open: openPostgres },
+  postgresql: { engine: 'postgres', open: openPostgres },
 };
 
 /** The URL schemes `openDatabase` knows, for messages and docs. */
-export const databaseSchemes: readonly string[] = Object.keys(openers).map((scheme) => `${scheme}:`);
+export const databaseSchemes: readonly string[] = Object.keys(engines).map((scheme) => `${scheme}:`);
 
 /**
  * Opens the database a URL names.
@@ -39,16 +42,31 @@ export const databaseSchemes: readonly string[] = Object.keys(openers).map((sche
  * const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM runs WHERE project = $1', [project]);
  */
 export async function openDatabase(url: string | undefined, options: OpenDatabaseOptions): Promise<Database> {
+  const { target, entry } = engineEntryOf(url);
+  return entry.open(target, options);
+}
+
+/**
+ * The engine a database URL selects, without opening it (e.g. to refuse several processes on one PGlite directory).
+ * @param url - as for `openDatabase`; undefined or blank is the embedded default
+ * @returns `pglite` or `postgres`
+ * @throws AppError INVALID_PARAMETER_VALUE for an unknown scheme, as `openDatabase`
+ */
+export function databaseEngineOf(url: string | undefined): Database['engine'] {
+  return engineEntryOf(url).entry.engine;
+}
+
+function engineEntryOf(url: string | undefined): { target: string; entry: (typeof engines)[string] } {
   const target = url === undefined || url.trim() === '' ? 'pglite:' : url.trim();
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(target)?.[1]?.toLowerCase();
   const base = scheme?.split('+')[0];
-  const opener = base === undefined ? undefined : openers[base];
-  if (opener === undefined) {
+  const entry = base === undefined ? undefined : engines[base];
+  if (entry === undefined) {
     invalid(
       `unknown database URL scheme in ${JSON.stringify(redactUrl(target))}; known schemes: ${databaseSchemes.join(', ')}`,
     );
   }
-  return opener(target, options);
+  return { target, entry };
 }
 
 /**
