@@ -1,6 +1,7 @@
 /**
- * @module polygons/orthogonalize — JOSM-style squaring of building outlines (issue 4 §3): a polygon whose every corner
- * is already within a threshold of 90° (or straight) gets exact right angles; anything else is left alone.
+ * @module polygons/orthogonalize — JOSM-style squaring of building outlines (issue 4 §3): a polygon whose walls already
+ * lie within a threshold of two perpendicular axes gets exact right angles; anything else is left alone. Short edges
+ * do not count as walls, so the wobbles and rounded corners of an outline traced from a mask do not stop it.
  */
 import type { Position } from 'geojson';
 import { invalid } from '../shared/index.ts';
@@ -11,28 +12,39 @@ import { closeRing, findRingDefect, ringInsideRing } from '../geo/index.ts';
 
 /** Options of {@link orthogonalizePolygon}. */
 export type OrthogonalizeOptions = {
-  /** A corner qualifies when within this many degrees of 90° or 180°; default 15. */
+  /** Walls may deviate from the building's axes by at most this many degrees; default 15. */
   maxAngleDeg?: number;
   /** The squared outline may differ from the input by at most this share of its area, default 0.2. */
   maxAreaChange?: number;
+  /**
+   * Edges further than `maxAngleDeg` from the building's axes may make up at most this share of a ring's perimeter,
+   * default 0.1: the short wobbles and cut corners a traced mask has, not a real diagonal wall.
+   */
+  maxOffAxisShare?: number;
+  /** Steps of the squared outline shorter than this many metres are removed (the walls beside them join), default 1. */
+  minStepM?: number;
+  /** Edges shorter than this many metres are noise to the off-axis test, default 2. */
+  minWallM?: number;
 };
 
 /** The outcome: the squared rings, or the input's when nothing was done. */
 export type OrthogonalizeResult = { coords: Position[][]; changed: boolean };
 
 /**
- * Squares a polygon's corners. Only a polygon whose every corner (all rings) lies within `maxAngleDeg` of 90° or
- * 180° is touched, so curved and non-rectilinear shapes (circles, triangles, 45° cuts) come back unchanged. The
- * dominant orientation is the length-weighted mean edge direction modulo 90° (angles ×4 averaged as unit vectors);
- * each edge is snapped to the nearer of the two axes, consecutive edges on the same axis merge (dropping
- * near-straight vertices), each merged edge is placed at the length-weighted mean offset of its pieces (a
- * least-squares fit with the direction fixed), and corners become the intersections of consecutive edges. Done in a
- * local metric frame, so angles are true on the ground. The result is checked (simple rings, holes inside, area
- * within `maxAreaChange`); when a check fails the input comes back unchanged.
+ * Squares a building outline. The building's axes are the length-weighted mean edge direction modulo 90° (angles ×4
+ * averaged as unit vectors). Only a polygon whose edges lie within `maxAngleDeg` of those axes, but for short ones
+ * making up at most `maxOffAxisShare` of each ring's perimeter, is touched, so curved and non-rectilinear shapes
+ * (circles, triangles, long 45° walls) come back unchanged while a traced mask's wobbles and rounded corners do not
+ * stop the squaring. Each edge is snapped to the nearer axis, consecutive edges on one axis merge, each merged wall is
+ * placed at the length-weighted mean offset of its pieces (a least-squares fit with the direction fixed), steps
+ * shorter than `minStepM` are removed (the walls beside them join), and corners become the intersections of
+ * consecutive walls. Done in a local metric frame, so angles are true on the ground. The result is checked (simple
+ * rings, holes inside, area within `maxAreaChange`); when a check fails the input comes back unchanged.
  * @param coords - GeoJSON Polygon coordinates, `[lon, lat]`, outer ring first
- * @param options - `maxAngleDeg` (default 15), `maxAreaChange` (default 0.2)
+ * @param options - `maxAngleDeg` (default 15), `maxAreaChange` (0.2), `maxOffAxisShare` (0.1), `minStepM` (1)
  * @returns the rings and whether they changed
- * @throws AppError INVALID_PARAMETER_VALUE when `maxAngleDeg` is outside [0, 45) or `maxAreaChange` is negative
+ * @throws AppError INVALID_PARAMETER_VALUE when `maxAngleDeg` is outside [0, 45), `maxAreaChange` or `minStepM` is
+ *   negative, or `maxOffAxisShare` is outside [0, 1)
  * @example
  * const { coords, changed } = orthogonalizePolygon(rings, { maxAngleDeg: 15 });
  */
@@ -42,20 +54,27 @@ export function orthogonalizePolygon(
 ): OrthogonalizeResult {
   const maxAngleDeg = options.maxAngleDeg ?? 15;
   const maxAreaChange = options.maxAreaChange ?? 0.2;
+  const maxOffAxisShare = options.maxOffAxisShare ?? 0.1;
+  const minStepM = options.minStepM ?? 1;
+  const minWallM = options.minWallM ?? 2;
   if (!(maxAngleDeg >= 0 && maxAngleDeg < 45)) invalid(`maxAngleDeg ${maxAngleDeg} must be in [0, 45)`);
   if (!(maxAreaChange >= 0)) invalid(`maxAreaChange ${maxAreaChange} must be >= 0`);
+  if (!(maxOffAxisShare >= 0 && maxOffAxisShare < 1))
+    invalid(`maxOffAxisShare ${maxOffAxisShare} must be in [0, 1)`);
+  if (!(minStepM >= 0)) invalid(`minStepM ${minStepM} must be >= 0`);
   const input = coords.map((ring) => ring.map((p) => [p[0] as number, p[1] as number]));
   const unchanged: OrthogonalizeResult = { coords: input, changed: false };
   const rings = coords.map(closeRing);
   if (rings.length === 0 || rings.some((ring) => ring.length < 5)) return unchanged;
   const frame = frameOfRings(rings);
   const local = ringsToLocal(frame, rings);
-  const tolerance = (maxAngleDeg * Math.PI) / 180;
-  if (!local.every((ring) => cornersQualify(ring, tolerance))) return unchanged;
   const axis = dominantAxis(local);
+  const tolerance = (maxAngleDeg * Math.PI) / 180;
+  if (!local.every((ring) => offAxisShare(ring, axis, tolerance, minWallM) <= maxOffAxisShare))
+    return unchanged;
   const squared: LocalPoint[][] = [];
   for (const ring of local) {
-    const out = squareRing(ring, axis);
+    const out = squareRing(ring, axis, minStepM);
     if (out === undefined) return unchanged;
     squared.push(out);
   }
@@ -64,19 +83,24 @@ export function orthogonalizePolygon(
   return { coords: result, changed: !sameRings(result, input) };
 }
 
-/** Whether every vertex of a closed ring turns by an angle within `tolerance` of 90° or of 0° (straight). */
-function cornersQualify(ring: readonly LocalPoint[], tolerance: number): boolean {
-  const n = ring.length - 1;
-  for (let i = 0; i < n; i++) {
-    const prev = ring[(i + n - 1) % n] as LocalPoint;
-    const here = ring[i] as LocalPoint;
-    const next = ring[i + 1] as LocalPoint;
-    const a1 = Math.atan2(here[1] - prev[1], here[0] - prev[0]);
-    const a2 = Math.atan2(next[1] - here[1], next[0] - here[0]);
-    const turn = Math.abs(normalizeAngle(a2 - a1));
-    if (Math.abs(turn - Math.PI / 2) > tolerance && turn > tolerance) return false;
+/** The share of a closed ring's perimeter in edges further than `tolerance` (radians) from the axes at `theta`. */
+function offAxisShare(
+  ring: readonly LocalPoint[],
+  theta: number,
+  tolerance: number,
+  minWall: number,
+): number {
+  let perimeter = 0;
+  let off = 0;
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const a = ring[i] as LocalPoint;
+    const b = ring[i + 1] as LocalPoint;
+    const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
+    if (length >= minWall && axisDeviation(Math.atan2(b[1] - a[1], b[0] - a[0]), theta) > tolerance)
+      off += length;
+    perimeter += length;
   }
-  return true;
+  return perimeter > 0 ? off / perimeter : 1;
 }
 
 /** The orientation θ ∈ [0, π/2) of the rectilinear axes that best fit every edge (length-weighted, angles ×4). */
@@ -87,10 +111,8 @@ function dominantAxis(rings: readonly LocalPoint[][]): number {
     for (let i = 0; i + 1 < ring.length; i++) {
       const a = ring[i] as LocalPoint;
       const b = ring[i + 1] as LocalPoint;
-      const dx = b[0] - a[0];
-      const dy = b[1] - a[1];
-      const length = Math.hypot(dx, dy);
-      const angle = Math.atan2(dy, dx);
+      const angle = Math.atan2(b[1] - a[1], b[0] - a[0]);
+      const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
       sx += length * Math.cos(4 * angle);
       sy += length * Math.sin(4 * angle);
     }
@@ -98,13 +120,21 @@ function dominantAxis(rings: readonly LocalPoint[][]): number {
   return theta < 0 ? theta + Math.PI / 2 : theta;
 }
 
+/** How far a direction lies from the nearer of the axes at `theta`, in [0, π/4]. */
+function axisDeviation(angle: number, theta: number): number {
+  let d = (angle - theta) % (Math.PI / 2);
+  if (d < 0) d += Math.PI / 2;
+  return Math.min(d, Math.PI / 2 - d);
+}
+
 type Edge = { axis: 0 | 1; offsetSum: number; length: number };
 
 /**
  * Squares one closed ring in a frame rotated by `theta`: edges snapped to axis 0 (along θ) or 1 (across), runs on one
- * axis merged, corners at the intersections. Undefined when fewer than 4 edges remain or the axes do not alternate.
+ * axis merged, steps shorter than `minStep` removed, corners at the intersections. Undefined when fewer than 4 edges
+ * remain or the axes do not alternate.
  */
-function squareRing(ring: readonly LocalPoint[], theta: number): LocalPoint[] | undefined {
+function squareRing(ring: readonly LocalPoint[], theta: number, minStep: number): LocalPoint[] | undefined {
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
   const rotated = ring.map(([x, y]): LocalPoint => [x * cos + y * sin, -x * sin + y * cos]);
@@ -132,7 +162,9 @@ function squareRing(ring: readonly LocalPoint[], theta: number): LocalPoint[] | 
     first.length += last.length;
     edges.pop();
   }
-  if (edges.length < 4 || edges.length % 2 !== 0) return undefined;
+  if (edges.length % 2 !== 0) return undefined;
+  removeShortSteps(edges, minStep);
+  if (edges.length < 4) return undefined;
   const corners: LocalPoint[] = [];
   // Corner i joins edge i − 1 to edge i, so the ring starts where the input's did.
   for (let i = 0; i < edges.length; i++) {
@@ -145,6 +177,33 @@ function squareRing(ring: readonly LocalPoint[], theta: number): LocalPoint[] | 
   }
   corners.push(corners[0] as LocalPoint);
   return corners;
+}
+
+/**
+ * Removes, shortest first, each wall whose length (the distance between its neighbours' offsets) is below `minStep`,
+ * joining the two parallel walls beside it at their length-weighted offset; alternation is kept (two walls go per
+ * step). Stops at 4 walls.
+ */
+function removeShortSteps(edges: Edge[], minStep: number): void {
+  const offset = (e: Edge): number => e.offsetSum / e.length;
+  const span = (i: number): number => {
+    const n = edges.length;
+    return Math.abs(offset(edges[(i + 1) % n] as Edge) - offset(edges[(i + n - 1) % n] as Edge));
+  };
+  while (edges.length > 4) {
+    let shortest = -1;
+    for (let i = 0; i < edges.length; i++)
+      if (span(i) < minStep && (shortest < 0 || span(i) < span(shortest))) shortest = i;
+    if (shortest < 0) return;
+    const n = edges.length;
+    const before = edges[(shortest + n - 1) % n] as Edge;
+    const after = edges[(shortest + 1) % n] as Edge;
+    before.offsetSum += after.offsetSum;
+    before.length += after.length;
+    // Remove the step and the wall after it (merged into the one before), the later index first.
+    const afterIndex = (shortest + 1) % n;
+    for (const index of [shortest, afterIndex].sort((a, b) => b - a)) edges.splice(index, 1);
+  }
 }
 
 function acceptable(
@@ -183,11 +242,4 @@ function sameRings(a: readonly Position[][], b: readonly Position[][]): boolean 
       );
     });
   });
-}
-
-function normalizeAngle(angle: number): number {
-  let a = angle;
-  while (a > Math.PI) a -= 2 * Math.PI;
-  while (a < -Math.PI) a += 2 * Math.PI;
-  return a;
 }

@@ -22,7 +22,7 @@ export type PostprocessOptions = {
   minAreaM2?: number;
   /** Square near-rectangular outlines (JOSM-style); default false. */
   orthogonalize?: boolean;
-  /** Corner threshold of the squaring, degrees from 90°/180°; default 15. */
+  /** Largest deviation of a wall from the building's axes that the squaring accepts, degrees; default 15. */
   orthoMaxAngleDeg?: number;
   /** IoU at which two predictions are duplicates; default 0.8. */
   iouThreshold?: number;

@@ -74,7 +74,7 @@ export function registerPredictCommands(program: Command, config: Config): void 
     .option('--orthogonalize', 'square near-rectangular outlines')
     .option(
       '--ortho-max-angle <deg>',
-      'largest corner deviation squared, degrees',
+      "largest deviation of a wall from the building's axes that is squared, degrees",
       numberIn('ortho max angle', 0, 44.9),
       15,
     )
