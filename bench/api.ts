@@ -57,7 +57,7 @@ type Figures = {
   p99_ms: number;
   errors: number;
   non_2xx: number;
-  /** CPU the server process spent per request (user + system), where /proc tells it. */
+  /** CPU the server's processes spent per request (user + system), where /proc tells it. */
   server_cpu_ms_per_request?: number;
 };
 
@@ -193,13 +193,10 @@ async function createRun(url: string): Promise<string> {
 type LoadTarget = { path: string; logBatchRunId?: string; seconds?: number };
 
 async function load(url: string, target: LoadTarget, serverPid: number | undefined): Promise<Figures> {
-  if (warmupSeconds > 0) {
-    const warmup = { ...target, seconds: warmupSeconds };
-    await (loadGenerator === 'wrk' ? loadWithWrk(url, warmup) : loadWithAutocannon(url, warmup));
-  }
+  const run = loadGenerator === 'wrk' ? loadWithWrk : loadWithAutocannon;
+  if (warmupSeconds > 0) await run(url, { ...target, seconds: warmupSeconds });
   const cpuBefore = await processCpuMs(serverPid);
-  const result =
-    loadGenerator === 'wrk' ? await loadWithWrk(url, target) : await loadWithAutocannon(url, target);
+  const result = await run(url, target);
   const cpuAfter = await processCpuMs(serverPid);
   const { requests, ...figures } = result;
   if (cpuBefore !== undefined && cpuAfter !== undefined && requests > 0)

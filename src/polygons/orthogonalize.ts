@@ -129,6 +129,9 @@ function axisDeviation(angle: number, theta: number): number {
 
 type Edge = { axis: 0 | 1; offsetSum: number; length: number };
 
+/** Where a merged wall lies across its axis: the length-weighted mean offset of its pieces. */
+const wallOffset = (e: Edge): number => e.offsetSum / e.length;
+
 /**
  * Squares one closed ring in a frame rotated by `theta`: edges snapped to axis 0 (along θ) or 1 (across), runs on one
  * axis merged, steps shorter than `minStep` removed, corners at the intersections. Undefined when fewer than 4 edges
@@ -170,8 +173,8 @@ function squareRing(ring: readonly LocalPoint[], theta: number, minStep: number)
   for (let i = 0; i < edges.length; i++) {
     const e1 = edges[(i + edges.length - 1) % edges.length] as Edge;
     const e2 = edges[i] as Edge;
-    const o1 = e1.offsetSum / e1.length;
-    const o2 = e2.offsetSum / e2.length;
+    const o1 = wallOffset(e1);
+    const o2 = wallOffset(e2);
     const [u, v] = e1.axis === 0 ? [o2, o1] : [o1, o2];
     corners.push([u * cos - v * sin, u * sin + v * cos]);
   }
@@ -185,10 +188,9 @@ function squareRing(ring: readonly LocalPoint[], theta: number, minStep: number)
  * step). Stops at 4 walls.
  */
 function removeShortSteps(edges: Edge[], minStep: number): void {
-  const offset = (e: Edge): number => e.offsetSum / e.length;
   const span = (i: number): number => {
     const n = edges.length;
-    return Math.abs(offset(edges[(i + 1) % n] as Edge) - offset(edges[(i + n - 1) % n] as Edge));
+    return Math.abs(wallOffset(edges[(i + 1) % n] as Edge) - wallOffset(edges[(i + n - 1) % n] as Edge));
   };
   while (edges.length > 4) {
     let shortest = -1;
