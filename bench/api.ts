@@ -2,7 +2,9 @@
  * @module bench/api — the HTTP API under load (issue 6 §7): autocannon or wrk against the STAC API's `/stac/search`
  * and `/stac/collections/local-models/items` with 10,000 model-version items stored, and against the MLflow
  * `runs/log-batch` endpoint, on embedded PGlite and on PostgreSQL. The server runs as `fair serve` in a child
- * process (single-user mode, loopback, no worker) so the load generator does not share its event loop.
+ * process (single-user mode, loopback, no worker) so the load generator does not share its event loop. A fixed URL
+ * is served from the STAC API's page cache after its first request; the target with a different bbox each request
+ * shows what a search costs when its page is not cached.
  * Target: `/search` p99 ≤ 50 ms at 100 concurrent connections on PostgreSQL.
  *
  * The load generator shares the machine's cores with the server and PostgreSQL, so its own CPU per request shows
@@ -101,6 +103,10 @@ async function benchEngine(databaseUrl: string | undefined): Promise<Record<stri
           { path: '/stac/search?bbox=0,0,5,5&datetime=2026-01-01T00:00:00Z/..&limit=10' },
         ],
         [
+          'GET /stac/search (a different 5°×5° bbox each request)',
+          { path: '/stac/search?limit=10', randomBbox: true, warmupSeconds: Math.max(warmupSeconds, 15) },
+        ],
+        [
           'GET /stac/collections/local-models/items?limit=10',
           { path: '/stac/collections/local-models/items?limit=10' },
         ],
@@ -189,12 +195,31 @@ async function createRun(url: string): Promise<string> {
   return String((run['run'] as { info: { run_id: string } }).info.run_id);
 }
 
-/** What one load phase requests: a GET of `path`, or log-batch POSTs to `path` for a run; its length when not `--seconds`. */
-type LoadTarget = { path: string; logBatchRunId?: string; seconds?: number };
+/**
+ * What one load phase requests: a GET of `path`, or log-batch POSTs to `path` for a run; its length when not
+ * `--seconds`. `randomBbox` adds a 5°×5° `bbox` at a random place (to the millidegree) to every request, so each
+ * asks for a page no server has cached: the cost of a search itself. Its warm-up is longer (`warmupSeconds`): the
+ * servers' item caches fill with the 10,000 items first, as they would have in a server that has been up a while.
+ */
+type LoadTarget = {
+  path: string;
+  logBatchRunId?: string;
+  randomBbox?: boolean;
+  warmupSeconds?: number;
+  seconds?: number;
+};
+
+/** A random 5°×5° box over the stored items' area, to the millidegree. */
+function randomBbox(): string {
+  const west = -175 + Math.floor(Math.random() * 345_000) / 1000;
+  const south = -65 + Math.floor(Math.random() * 125_000) / 1000;
+  return `${west},${south},${(west + 5).toFixed(3)},${(south + 5).toFixed(3)}`;
+}
 
 async function load(url: string, target: LoadTarget, serverPid: number | undefined): Promise<Figures> {
   const run = loadGenerator === 'wrk' ? loadWithWrk : loadWithAutocannon;
-  if (warmupSeconds > 0) await run(url, { ...target, seconds: warmupSeconds });
+  const warmup = target.warmupSeconds ?? warmupSeconds;
+  if (warmup > 0) await run(url, { ...target, seconds: warmup });
   const cpuBefore = await processCpuMs(serverPid);
   const result = await run(url, target);
   const cpuAfter = await processCpuMs(serverPid);
@@ -223,6 +248,10 @@ async function loadWithAutocannon(url: string, target: LoadTarget): Promise<Figu
     duration: target.seconds ?? seconds,
   };
   const runId = target.logBatchRunId;
+  if (target.randomBbox === true)
+    options.requests = [
+      { setupRequest: (request) => ({ ...request, path: `${target.path}&bbox=${randomBbox()}` }) },
+    ];
   if (runId !== undefined) {
     let step = 0;
     options.method = 'POST';
@@ -299,6 +328,14 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout, e.status))
 end
 `;
+  if (target.randomBbox === true)
+    return `
+request = function()
+  local west = -175 + math.random(0, 344999) / 1000
+  local south = -65 + math.random(0, 124999) / 1000
+  return wrk.format(nil, string.format("${target.path}&bbox=%.3f,%.3f,%.3f,%.3f", west, south, west + 5, south + 5))
+end
+${summary}`;
   if (target.logBatchRunId === undefined) return summary;
   return `
 local step = 0

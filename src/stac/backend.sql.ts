@@ -15,14 +15,15 @@ import type {
   StacItemQuery,
   StoredItem,
 } from './backend.ts';
-import { stacMigrations } from './migrations.ts';
+import { STAC_ITEMS_CHANGED, stacMigrations } from './migrations.ts';
 import { geometryBbox } from './search-geometry.ts';
 import type { Bbox, StacItem } from './stac-types.ts';
 
 type ItemRow = { item: StacItem };
 
 /**
- * Opens the SQL backend: applies the `stac` migrations, then serves items from `stac_items`.
+ * Opens the SQL backend: applies the `stac` migrations, listens for item changes announced by other processes,
+ * then serves items from `stac_items`.
  * @param db - the open database
  * @returns the backend
  * @throws AppError from the migrations (CONFLICT for a newer database)
@@ -32,32 +33,56 @@ type ItemRow = { item: StacItem };
  */
 export async function openSqlStacBackend(db: Database): Promise<StacBackend> {
   await migrate(db, 'stac', stacMigrations);
-  return new SqlStacBackend(db);
+  const backend = new SqlStacBackend(db);
+  await db.listen(STAC_ITEMS_CHANGED, () => backend.countChange());
+  return backend;
 }
 
 class SqlStacBackend implements StacBackend {
   readonly #db: Database;
+  #changes = 0;
 
   constructor(db: Database) {
     this.#db = db;
   }
 
+  changeCount(): number {
+    return this.#changes;
+  }
+
+  /** Counts a change; own writes count when they end (committed or not), before their notice arrives. */
+  countChange(): void {
+    this.#changes++;
+  }
+
   async upsertItem(item: StacItem): Promise<void> {
-    await upsert(this.#db, item);
+    await this.#write(() => upsert(this.#db, item));
   }
 
   async upsertItems(items: readonly StacItem[]): Promise<void> {
-    await this.#db.transaction(async (tx) => {
-      for (const item of items) await upsert(tx, item);
-    });
+    await this.#write(() =>
+      this.#db.transaction(async (tx) => {
+        for (const item of items) await upsert(tx, item);
+      }),
+    );
   }
 
   async deleteItem(collection: string, id: string): Promise<boolean> {
-    const rows = await this.#db.query(
-      'DELETE FROM stac_items WHERE collection = $1 AND id = $2 RETURNING id',
-      [collection, id],
+    const rows = await this.#write(() =>
+      this.#db.query('DELETE FROM stac_items WHERE collection = $1 AND id = $2 RETURNING id', [
+        collection,
+        id,
+      ]),
     );
     return rows.length > 0;
+  }
+
+  async #write<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.countChange();
+    }
   }
 
   async getItem(collection: string, id: string): Promise<StacItem | undefined> {

@@ -81,4 +81,10 @@ export interface StacBackend {
   getItemsByKey(keys: readonly ItemKey[]): Promise<StoredItem[]>;
   /** Count, spatial and temporal extent of a collection's items. */
   summarizeCollection(collection: string): Promise<CollectionSummary>;
+  /**
+   * A number that grows whenever items change: at once for this backend's own writes, and for writes of other
+   * processes sharing the store when the store announces them. What a cache of search pages compares to know that
+   * it is still current.
+   */
+  changeCount(): number;
 }

@@ -31,7 +31,8 @@ export type {
   StacItemQuery,
   StoredItem,
 } from './backend.ts';
-export { ItemTextCache } from './item-text-cache.ts';
+export { ByteCache } from './byte-cache.ts';
+export type { ByteCacheLimits } from './byte-cache.ts';
 export { openSqlStacBackend } from './backend.sql.ts';
 export { stacMigrations } from './migrations.ts';
 export { publishItems, unpublishItem } from './publish.ts';

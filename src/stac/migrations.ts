@@ -37,8 +37,28 @@ const bboxIndex = `
 CREATE INDEX stac_items_box ON stac_items USING gist (box(point(min_x, min_y), point(max_x, max_y)));
 `;
 
+/**
+ * Every statement that changes `stac_items`, from any process or tool, announces it on channel
+ * {@link STAC_ITEMS_CHANGED} (at commit; PostgreSQL folds the repeats of one transaction into one), so servers
+ * sharing the database drop their cached search pages.
+ */
+const changeNotice = `
+CREATE FUNCTION stac_items_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('stac_items_changed', '');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER stac_items_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON stac_items
+  FOR EACH STATEMENT EXECUTE FUNCTION stac_items_changed();
+`;
+
+/** The channel on which changes of `stac_items` are announced. */
+export const STAC_ITEMS_CHANGED = 'stac_items_changed';
+
 /** Every migration of the `stac` domain, in order. */
 export const stacMigrations: readonly Migration[] = [
   { id: '0001-stac-items', sql: items },
   { id: '0002-stac-items-box', sql: bboxIndex },
+  { id: '0003-stac-items-changed', sql: changeNotice },
 ];

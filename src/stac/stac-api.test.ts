@@ -48,7 +48,7 @@ describe.each(testDatabaseEngines())('STAC API on $name', (engine) => {
       const match = new RegExp(`^${pattern}$`).exec(path);
       if (match === null) continue;
       const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? '')]));
-      return JSON.parse(await endpoint.handle({ ...request, params })) as unknown;
+      return JSON.parse((await endpoint.handle({ ...request, params })).toString()) as unknown;
     }
     throw new Error(`no endpoint ${method} ${path}`);
   }

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../shared/index.ts';
 import type { ItemKey, StacBackend, StacItemQuery } from './backend.ts';
-import { ItemTextCache } from './item-text-cache.ts';
+import { ByteCache } from './byte-cache.ts';
 import { DEFAULT_EXTENT, fairCatalog, fairCollection, isCollectionId } from './catalog.ts';
 import { stacUrls, withApiLinks } from './item-links.ts';
 import { encodePageToken } from './page-token.ts';
@@ -193,18 +193,20 @@ export async function searchItems(
   search: StacSearch,
   context: SearchContext,
 ): Promise<StacItemCollection> {
-  return JSON.parse(await searchItemsJson(backend, options, search, context)) as StacItemCollection;
+  return JSON.parse(
+    (await searchItemsJson(backend, options, search, context)).toString(),
+  ) as StacItemCollection;
 }
 
 /**
- * {@link searchItems} as JSON text, the form the HTTP layer sends: items come from `cache` when their digest is
- * unchanged, so a page costs one key query (plus one query for the items not cached).
+ * {@link searchItems} as the JSON bytes the HTTP layer sends: items come from `cache` when their digest is unchanged,
+ * so a page costs one key query (plus one query for the items not cached).
  * @param backend - the store
  * @param options - base URL
  * @param search - the checked search
  * @param context - search or items, and the HTTP method
  * @param cache - served item texts of this base URL, default none
- * @returns the FeatureCollection as JSON text
+ * @returns the FeatureCollection as UTF-8 JSON
  * @throws AppError RESOURCE_DOES_NOT_EXIST for an unknown collection in the items path
  */
 export async function searchItemsJson(
@@ -212,8 +214,8 @@ export async function searchItemsJson(
   options: StacApiOptions,
   search: StacSearch,
   context: SearchContext,
-  cache: ItemTextCache = new ItemTextCache(0),
-): Promise<string> {
+  cache: ByteCache = new ByteCache({ maxEntries: 0, maxBytes: 0 }),
+): Promise<Buffer> {
   const scoped: StacSearch =
     context.scope === 'items' ? { ...search, collections: [requireCollection(context.collection)] } : search;
   const { keys, texts, hasMore } =
@@ -233,21 +235,24 @@ export async function searchItemsJson(
     links.push(pageLink('next', encodePageToken({ direction: 'next', ...last }), options, scoped, context));
   if (hasPrev && first !== undefined)
     links.push(pageLink('prev', encodePageToken({ direction: 'prev', ...first }), options, scoped, context));
-  return (
-    `{"type":"FeatureCollection","features":[${texts.join(',')}],` +
-    `"links":${JSON.stringify(links)},"numberReturned":${texts.length}}`
-  );
+  const parts: Buffer[] = [PAGE_HEAD];
+  texts.forEach((text, i) => parts.push(...(i === 0 ? [text] : [COMMA, text])));
+  parts.push(Buffer.from(`],"links":${JSON.stringify(links)},"numberReturned":${texts.length}}`));
+  return Buffer.concat(parts);
 }
 
-/** A page: item keys and served texts in key order, and whether more items lie beyond it. */
-type Page = { keys: ItemKey[]; texts: string[]; hasMore: boolean };
+const PAGE_HEAD = Buffer.from('{"type":"FeatureCollection","features":[');
+const COMMA = Buffer.from(',');
+
+/** A page: item keys and served JSON texts in key order, and whether more items lie beyond it. */
+type Page = { keys: ItemKey[]; texts: Buffer[]; hasMore: boolean };
 
 /** Without `intersects` the indexed columns decide: one key query, then the texts from the cache or the store. */
 async function headPage(
   backend: StacBackend,
   options: StacApiOptions,
   search: StacSearch,
-  cache: ItemTextCache,
+  cache: ByteCache,
 ): Promise<Page> {
   const query: StacItemQuery = { ...baseQuery(search), limit: search.limit + 1 };
   const token = search.token;
@@ -255,20 +260,30 @@ async function headPage(
   const rows = await backend.queryItemHeads(query);
   const hasMore = rows.length > search.limit;
   const heads = token?.direction === 'prev' ? rows.slice(-search.limit) : rows.slice(0, search.limit);
-  const texts = heads.map((h) => cache.get(h, h.etag));
+  const texts = heads.map((h) => cache.get(itemCacheKey(h), h.etag));
   const missing = heads.filter((_, i) => texts[i] === undefined);
   if (missing.length > 0) {
-    const stored = new Map<string, string>();
+    const stored = new Map<string, Buffer>();
     for (const { item, etag } of await backend.getItemsByKey(missing.map(keyOf))) {
-      const text = JSON.stringify(withApiLinks(item, options.baseUrl));
-      cache.set(keyOf({ collection: item.collection ?? '', id: item.id }), etag, text);
-      stored.set(`${item.collection ?? ''}\u0000${item.id}`, text);
+      const key = itemCacheKey({ collection: item.collection ?? '', id: item.id });
+      const text = itemJson(item, options);
+      cache.set(key, etag, text);
+      stored.set(key, text);
     }
-    heads.forEach((h, i) => (texts[i] ??= stored.get(`${h.collection}\u0000${h.id}`)));
+    heads.forEach((h, i) => (texts[i] ??= stored.get(itemCacheKey(h))));
   }
   // An item deleted between the two queries is left out of the page.
   const kept = heads.flatMap((h, i) => (texts[i] === undefined ? [] : [{ key: keyOf(h), text: texts[i] }]));
   return { keys: kept.map((k) => k.key), texts: kept.map((k) => k.text), hasMore };
+}
+
+function itemCacheKey(key: ItemKey): string {
+  return `${key.collection}\u0000${key.id}`;
+}
+
+/** An item as served: with the API's links, as UTF-8 JSON. */
+function itemJson(item: StacItem, options: StacApiOptions): Buffer {
+  return Buffer.from(JSON.stringify(withApiLinks(item, options.baseUrl)));
 }
 
 /** Most rows one backend query reads while filtering by exact `intersects`. */
@@ -300,7 +315,7 @@ async function exactPage(backend: StacBackend, options: StacApiOptions, search: 
   const page = direction === 'next' ? found.slice(0, search.limit) : found.slice(-search.limit);
   return {
     keys: page.map((i) => ({ collection: i.collection ?? '', id: i.id })),
-    texts: page.map((i) => JSON.stringify(withApiLinks(i, options.baseUrl))),
+    texts: page.map((i) => itemJson(i, options)),
     hasMore: found.length > search.limit,
   };
 }

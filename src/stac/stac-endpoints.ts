@@ -1,13 +1,14 @@
 /**
  * @module stac/stac-endpoints — the STAC API as a table of endpoints the HTTP layer mounts (`/stac`,
  * `/stac/conformance`, `/stac/collections…`, `/stac/search` GET and POST): each handler parses the request, calls
- * the API logic and returns the response body as JSON text (item pages are assembled from cached item texts, so the
- * HTTP layer sends the text as it is). Errors are AppErrors; render them with `stacErrorResponse`.
+ * the API logic and returns the response body as UTF-8 JSON, which the HTTP layer sends as it is. Item pages are
+ * assembled from cached item texts, and whole pages are kept while the catalog is unchanged (see
+ * {@link StacEndpointsOptions.pageCacheSize}). Errors are AppErrors; render them with `stacErrorResponse`.
  */
 import { AppError, codeToStatus } from '../shared/index.ts';
 import type { ErrorCode } from '../shared/index.ts';
 import type { StacBackend } from './backend.ts';
-import { ItemTextCache } from './item-text-cache.ts';
+import { ByteCache } from './byte-cache.ts';
 import {
   conformance,
   getCollection,
@@ -16,9 +17,9 @@ import {
   listCollections,
   searchItemsJson,
 } from './stac-api.ts';
-import type { StacApiOptions } from './stac-api.ts';
+import type { SearchContext, StacApiOptions } from './stac-api.ts';
 import { parseSearchBody, parseSearchQuery } from './search-request.ts';
-import type { QueryParams } from './search-request.ts';
+import type { QueryParams, StacSearch } from './search-request.ts';
 import { MediaTypes } from './stac-constants.ts';
 
 /** Path prefix of every STAC endpoint. */
@@ -29,9 +30,18 @@ export type StacRequest = { params?: Record<string, string>; query?: QueryParams
 
 /** Options of {@link stacEndpoints}. */
 export type StacEndpointsOptions = StacApiOptions & {
-  /** Served items kept as JSON text (see `ItemTextCache`), default 2000; 0 turns the cache off. */
+  /** Served items kept as JSON (valid while the item's digest is unchanged), default 2000; 0 turns this off. */
   itemCacheSize?: number;
+  /**
+   * Search pages kept whole, default 256 (and at most 64 MB); 0 turns this off. A page is served from memory while
+   * the backend's `changeCount()` is unchanged (any item written by this process, or announced by another), and for
+   * at most {@link PAGE_MAX_AGE_MS}, which bounds how stale a page can be should an announcement be lost.
+   */
+  pageCacheSize?: number;
 };
+
+/** Longest time a search page is served from memory. */
+export const PAGE_MAX_AGE_MS = 2000;
 
 /** One endpoint: method, path (`:name` marks a path parameter), the media type of its answer, and the handler. */
 export type StacEndpoint = {
@@ -41,11 +51,11 @@ export type StacEndpoint = {
   contentType: string;
   /**
    * Handles one request.
-   * @returns the response body, JSON text to send unchanged with `contentType`
+   * @returns the response body, UTF-8 JSON to send unchanged with `contentType`
    * @throws AppError: INVALID_PARAMETER_VALUE (400) naming the bad parameter, RESOURCE_DOES_NOT_EXIST (404),
    *   LIMIT_EXCEEDED (413) for an oversized `intersects`
    */
-  handle(request: StacRequest): Promise<string>;
+  handle(request: StacRequest): Promise<Buffer>;
 };
 
 /**
@@ -60,8 +70,20 @@ export type StacEndpoint = {
  */
 export function stacEndpoints(backend: StacBackend, options: StacEndpointsOptions): StacEndpoint[] {
   const limits = options.limits ?? {};
-  const cache = new ItemTextCache(options.itemCacheSize);
-  const text = (value: unknown): string => JSON.stringify(value);
+  const items = new ByteCache({ maxEntries: options.itemCacheSize ?? 20_000, maxBytes: 64 * 2 ** 20 });
+  const pages = new ByteCache({ maxEntries: options.pageCacheSize ?? 256, maxBytes: 64 * 2 ** 20 });
+  const text = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+  const search = async (query: StacSearch, context: SearchContext): Promise<Buffer> => {
+    // The tag changes with every item change and every PAGE_MAX_AGE_MS; the search was parsed, so equal searches
+    // have equal keys whatever order their parameters came in.
+    const key = JSON.stringify([context, query]);
+    const tag = `${backend.changeCount()}@${Math.floor(Date.now() / PAGE_MAX_AGE_MS)}`;
+    const cached = pages.get(key, tag);
+    if (cached !== undefined) return cached;
+    const page = await searchItemsJson(backend, options, query, context, items);
+    pages.set(key, tag, page);
+    return page;
+  };
   const param = (request: StacRequest, name: string): string => request.params?.[name] ?? '';
   const json = MediaTypes.json;
   const geojson = MediaTypes.geojson;
@@ -96,14 +118,11 @@ export function stacEndpoints(backend: StacBackend, options: StacEndpointsOption
       contentType: geojson,
       handle: async (request) => {
         const collection = param(request, 'id');
-        const search = parseSearchQuery(request.query ?? {}, 'items', limits);
-        return searchItemsJson(
-          backend,
-          options,
-          search,
-          { scope: 'items', method: 'GET', collection },
-          cache,
-        );
+        return search(parseSearchQuery(request.query ?? {}, 'items', limits), {
+          scope: 'items',
+          method: 'GET',
+          collection,
+        });
       },
     },
     {
@@ -117,19 +136,14 @@ export function stacEndpoints(backend: StacBackend, options: StacEndpointsOption
       method: 'GET',
       path: `${STAC_API_PREFIX}/search`,
       contentType: geojson,
-      handle: async (request) => {
-        const search = parseSearchQuery(request.query ?? {}, 'search', limits);
-        return searchItemsJson(backend, options, search, { scope: 'search', method: 'GET' }, cache);
-      },
+      handle: (request) =>
+        search(parseSearchQuery(request.query ?? {}, 'search', limits), { scope: 'search', method: 'GET' }),
     },
     {
       method: 'POST',
       path: `${STAC_API_PREFIX}/search`,
       contentType: geojson,
-      handle: async (request) => {
-        const search = parseSearchBody(request.body, limits);
-        return searchItemsJson(backend, options, search, { scope: 'search', method: 'POST' }, cache);
-      },
+      handle: (request) => search(parseSearchBody(request.body, limits), { scope: 'search', method: 'POST' }),
     },
   ];
 }

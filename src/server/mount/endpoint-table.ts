@@ -33,7 +33,7 @@ export type Endpoint = {
   summary?: string;
   /** Media type of the JSON answer, default `application/json` (STAC items: `application/geo+json`). */
   contentType?: string;
-  /** Returns the JSON response body. */
+  /** Returns the response body: a value to send as JSON, or JSON already encoded (a string or Buffer), sent as is. */
   handle(request: EndpointRequest): Promise<unknown>;
 };
 
