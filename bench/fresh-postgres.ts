@@ -1,9 +1,10 @@
 /**
  * @module bench/fresh-postgres — an empty PostgreSQL database for one bench run: on the given server, else on the
- * loopback test cluster (started when needed, as the tests do), dropped again by `drop()`.
+ * loopback test cluster (started when needed, as the tests do; reached over its Unix socket, as a server on the same
+ * host would be), dropped again by `drop()`.
  */
 import pg from 'pg';
-import { startTestPostgres } from '../tests/setup/postgres.ts';
+import { startTestPostgres, testPostgresSocketUrl } from '../tests/setup/postgres.ts';
 
 /** The database's URL and its removal, or why there is no PostgreSQL here. */
 export type FreshPostgres = { url: string; drop(): Promise<void> } | { skipped: string };
@@ -35,5 +36,6 @@ export async function freshPostgresDatabase(prefix: string, adminUrl?: string): 
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  const local = adminUrl === undefined ? testPostgresSocketUrl(name) : undefined;
+  return { url: local ?? url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -21,6 +21,17 @@ const dataDir = join(root, 'data');
 const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
 
 /**
+ * The URL of a database of the test cluster over its Unix socket (in the data directory), when the socket is there:
+ * what a server on the same host uses, without TCP's per-message cost on loopback.
+ * @param database - database name
+ * @returns the socket URL, or undefined when the cluster is not this one or is not running
+ */
+export function testPostgresSocketUrl(database: string): string | undefined {
+  if (!existsSync(join(dataDir, `.s.PGSQL.${port}`))) return undefined;
+  return `postgres:///${database}?host=${encodeURIComponent(dataDir)}&port=${port}&user=postgres`;
+}
+
+/**
  * Reuses a server answering on 127.0.0.1:54329, or creates and starts the cluster there. Two test runs starting at
  * once take turns through a lock file in /tmp/fair-test-postgres.
  * @returns the admin URL (superuser `postgres`, database `postgres`), or why PostgreSQL is unavailable
