@@ -5,7 +5,7 @@
  * raw rate. With `--area-km2` ≥ 2 the tiles come from a synthetic server in a child process (rendering on the same
  * cores) and the peak RSS of the streaming run is the number to watch.
  *
- * Usage: npm run bench:predict -- [--model models/base-unet-s] [--area-km2 0.4] [--threads 2] [--batch-size 8]
+ * Usage: npm run bench:predict -- [--model models/base-unet-s] [--area-km2 0.4] [--threads 2] [--workers N] [--batch-size 8]
  *        [--overlaps 0,32] [--raw-batches 12] [--in-process]
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +24,7 @@ import {
   PREDICT_STAGES,
   createGeoJsonWriter,
   createWorkerSession,
+  defaultInferenceWorkers,
   predictBuildings,
   resolvePredictArea,
 } from '../src/predict/index.ts';
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'models/base-unet-s' },
     'area-km2': { type: 'string', default: '0.4' },
     threads: { type: 'string', default: '2' },
+    workers: { type: 'string' },
     'batch-size': { type: 'string', default: '8' },
     overlaps: { type: 'string', default: '0,32' },
     'raw-batches': { type: 'string', default: '12' },
@@ -44,6 +46,7 @@ const { values: args } = parseArgs({
 
 const root = resolve(import.meta.dirname, '..');
 const threads = Number(args.threads);
+const workers = args.workers === undefined ? defaultInferenceWorkers(threads) : Number(args.workers);
 const batchSize = Number(args['batch-size']);
 const areaKm2 = Number(args['area-km2']);
 const model = await loadModel(resolve(root, args.model));
@@ -58,11 +61,14 @@ function bboxOf(km2: number): BBox {
   return [lon - dLon, lat - dLat, lon + dLon, lat + dLat];
 }
 
-/** Model throughput alone: batches of random windows back to back (two in flight), on the session the pipeline uses. */
+/**
+ * Model throughput alone: batches of random windows back to back (one waiting behind each running), on the session
+ * the pipeline uses.
+ */
 async function rawWindowsPerSecond(loaded: LoadedModel, batches: number): Promise<number> {
   const session = args['in-process']
     ? await createInferenceSession(loaded.bytes, { threads, inputSize: S })
-    : await createWorkerSession(loaded, { threads });
+    : await createWorkerSession(loaded, { threads, workers });
   const input = (): Float32Array =>
     Float32Array.from({ length: batchSize * 3 * S * S }, (_, i) => Math.sin(i * 0.37) * 1.5);
   await session.run(input(), batchSize);
@@ -71,7 +77,7 @@ async function rawWindowsPerSecond(loaded: LoadedModel, batches: number): Promis
   const inFlight: Promise<Float32Array>[] = [];
   for (const batch of inputs) {
     inFlight.push(session.run(batch, batchSize));
-    if (inFlight.length >= 2) await inFlight.shift();
+    if (inFlight.length >= 2 * (session.concurrency ?? 1)) await inFlight.shift();
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - t0) / 1000;
@@ -164,6 +170,7 @@ async function run(
       area: bbox,
       zoom: 19,
       threads,
+      ...(args['in-process'] ? {} : { inferenceWorkers: workers }),
       batchSize,
       overlapPx,
       onFeature: (f) => writer.write(f),
@@ -184,7 +191,7 @@ const rawBefore = await rawWindowsPerSecond(model, Number(args['raw-batches']));
 let rawRate = rawBefore;
 console.log(
   `model ${model.card.name} (${model.card.architecture}, ${model.card.classes} classes, ${S} px), ${threads} threads, ` +
-    `batch ${batchSize}, inference ${args['in-process'] ? 'in process' : 'in a worker thread'}`,
+    `batch ${batchSize}, inference ${args['in-process'] ? 'in process' : `in ${workers} worker thread${workers === 1 ? '' : 's'}`}`,
 );
 console.log(
   `raw onnxruntime inference (before): ${rawBefore.toFixed(2)} windows/s (${(1000 / rawBefore).toFixed(1)} ms/window)`,

@@ -47,6 +47,6 @@ export {
 } from './josm-urls.ts';
 export type { JosmImageryOptions, JosmLayerOptions } from './josm-urls.ts';
 export { PreviewCanvas, confidenceColour, renderPreview } from './preview.ts';
-export { createWorkerSession } from './worker-session.ts';
+export { createWorkerSession, defaultInferenceWorkers } from './worker-session.ts';
 export type { WorkerSessionOptions } from './worker-session.ts';
 export type { PreviewFrame, PreviewGrid } from './preview.ts';

@@ -89,9 +89,10 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
   const tileSize = await probeTileSize(imagery, area.tiles, signal);
   const backend = options.backend ?? 'node';
   const threads = options.threads === undefined ? {} : { threads: options.threads };
+  const workers = options.inferenceWorkers === undefined ? {} : { workers: options.inferenceWorkers };
   const session =
     backend === 'node' && options.inferenceWorker !== false
-      ? await createWorkerSession(model, threads)
+      ? await createWorkerSession(model, { ...threads, ...workers })
       : await createInferenceSession(model.bytes, {
           backend,
           name: model.onnxPath,

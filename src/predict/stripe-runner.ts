@@ -110,7 +110,8 @@ export async function runStripe(ctx: StripeContext, stripe: Stripe): Promise<voi
       if (batch) inFlight.push(batch);
       // Finished rows are scanned while the model runs the batches just submitted.
       for (let finished = waiting.shift(); finished; finished = waiting.shift()) await scan(finished);
-      while (inFlight.length >= BATCHES_IN_FLIGHT) await collect();
+      // One batch waits behind each one running, so no inference worker idles between batches.
+      while (inFlight.length > 2 * (ctx.session.concurrency ?? 1) - 1) await collect();
     }
     while (inFlight.length > 0) await collect();
   } finally {
@@ -169,9 +170,6 @@ function releaseTileRows(
     }
   if (done > 0) ctx.progress.tick(done, `${ctx.emitter.counts.features} buildings`);
 }
-
-/** Batches in flight: one running in the worker, one waiting, so the worker never idles between batches. */
-const BATCHES_IN_FLIGHT = 2;
 
 /** A batch of windows of one row given to the model: the run and the window origin column of each image. */
 type Batch = { run: Promise<Float32Array>; slots: number[]; row: number };

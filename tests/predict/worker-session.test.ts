@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInferenceSession, loadModel } from '../../src/ml/index.ts';
 import type { LoadedModel } from '../../src/ml/index.ts';
-import { createWorkerSession } from '../../src/predict/index.ts';
+import { createWorkerSession, defaultInferenceWorkers } from '../../src/predict/index.ts';
 import { writeRedModel } from './support/red-model.ts';
 
 let dir = '';
@@ -40,6 +40,31 @@ describe('createWorkerSession', () => {
       await worker.release();
     }
     await expect(worker.run(batch(0), 2)).rejects.toThrow(/inference worker .* has stopped/);
+  });
+
+  it('spreads batches over a pool of workers with the same results, and stops them all on release', async () => {
+    const batch = (k: number): Float32Array =>
+      Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => (i * 5 + k * 11) % 256);
+    const inProcess = await createInferenceSession(model.bytes, { threads: 1 });
+    const pool = await createWorkerSession(model, { threads: 3, workers: 2 });
+    try {
+      expect(pool.concurrency).toBe(2);
+      const ks = [0, 1, 2, 3, 4, 5];
+      const expected = await Promise.all(ks.map((k) => inProcess.run(batch(k), 1)));
+      const got = await Promise.all(ks.map((k) => pool.run(batch(k), 1)));
+      got.forEach((out, k) => out.forEach((v, i) => expect(v).toBeCloseTo(expected[k]?.[i] as number, 6)));
+    } finally {
+      await inProcess.release();
+      await pool.release();
+    }
+    await expect(pool.run(batch(0), 1)).rejects.toThrow(/inference worker .* has stopped/);
+  });
+
+  it('starts one worker per thread up to 4, and refuses more workers than threads', async () => {
+    expect([1, 2, 3, 4, 16].map(defaultInferenceWorkers)).toEqual([1, 2, 3, 4, 4]);
+    await expect(createWorkerSession(model, { threads: 1, workers: 2 })).rejects.toThrow(
+      /inference workers 2 must be an integer from 1 to the threads \(1\)/,
+    );
   });
 
   it('refuses a model that is not ONNX before starting a worker', async () => {

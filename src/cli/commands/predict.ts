@@ -41,6 +41,7 @@ type PredictFlags = {
   source: string;
   batchSize: number;
   threads?: number;
+  inferenceWorkers?: number;
   backend: InferenceBackend;
   concurrency: number;
   json?: boolean;
@@ -101,7 +102,16 @@ export function registerPredictCommands(program: Command, config: Config): void 
     .option('--preview-size <px>', 'largest side of the preview', integerIn('preview size', 16, 8192), 2048)
     .option('--source <text>', 'source tag of every building', 'fAIr')
     .option('--batch-size <n>', 'model windows per run', integerIn('batch size', 1, 256), 8)
-    .option('--threads <n>', 'onnxruntime threads (default: one per core)', integerIn('threads', 1, 256))
+    .option(
+      '--threads <n>',
+      'onnxruntime threads in all (default: one per core)',
+      integerIn('threads', 1, 256),
+    )
+    .option(
+      '--inference-workers <n>',
+      'sessions running batches side by side, sharing the threads (default: one per thread, at most 4)',
+      integerIn('inference workers', 1, 256),
+    )
     .option('--backend <name>', 'onnxruntime backend: node or web', parseBackend, 'node')
     .option('--concurrency <n>', 'tile reads in flight', integerIn('concurrency', 1, 64), 8)
     .option('--json', 'print the summary as JSON')
@@ -152,6 +162,7 @@ async function runPredict(flags: PredictFlags, config: Config): Promise<void> {
       source: flags.source,
       batchSize: flags.batchSize,
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      ...(flags.inferenceWorkers === undefined ? {} : { inferenceWorkers: flags.inferenceWorkers }),
       backend: flags.backend,
       concurrency: flags.concurrency,
       maxAreaKm2: config.maxAoiKm2,

@@ -42,8 +42,10 @@ export interface InferenceSession {
   readonly classes: number;
   /** Facts read from the ONNX file (opset, shapes, metadata props). */
   readonly info: OnnxModelInfo;
+  /** Batches the session runs at once, default 1: a caller keeps one more than this in flight to keep it busy. */
+  readonly concurrency?: number;
   /**
-   * Runs a batch. Calls are queued: one run at a time per session.
+   * Runs a batch. Calls are queued: one run at a time per session (per worker of a pool).
    * @param batch - `n × channels × inputSize × inputSize` float32 values, image-major, channel-major within an image
    * @param n - images in the batch
    * @returns `n × classes × inputSize × inputSize` probabilities
