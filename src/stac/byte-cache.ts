@@ -9,7 +9,7 @@
 export type ByteCacheLimits = {
   /** Most entries kept; 0 turns caching off. */
   maxEntries: number;
-  /** Most bytes kept over all entries (an entry larger than this is not kept). */
+  /** Most bytes kept over all entries, keys counted too (an entry larger than this is not kept). */
   maxBytes: number;
 };
 
@@ -48,9 +48,10 @@ export class ByteCache {
    */
   set(key: string, tag: string, bytes: Buffer): void {
     this.#drop(key);
-    if (this.#limits.maxEntries <= 0 || bytes.length > this.#limits.maxBytes) return;
+    const size = entrySize(key, bytes);
+    if (this.#limits.maxEntries <= 0 || size > this.#limits.maxBytes) return;
     this.#entries.set(key, { tag, bytes });
-    this.#bytes += bytes.length;
+    this.#bytes += size;
     for (const oldest of this.#entries.keys()) {
       if (this.#entries.size <= this.#limits.maxEntries && this.#bytes <= this.#limits.maxBytes) break;
       this.#drop(oldest);
@@ -62,7 +63,7 @@ export class ByteCache {
     return this.#entries.size;
   }
 
-  /** Bytes held over all entries. */
+  /** Bytes held over all entries, keys included. */
   get bytes(): number {
     return this.#bytes;
   }
@@ -71,6 +72,11 @@ export class ByteCache {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
-    this.#bytes -= entry.bytes.length;
+    this.#bytes -= entrySize(key, entry.bytes);
   }
+}
+
+/** An entry's weight: its bytes and its key (a search with a large `intersects` geometry has a large key). */
+function entrySize(key: string, bytes: Buffer): number {
+  return bytes.length + key.length;
 }

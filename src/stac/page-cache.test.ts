@@ -52,22 +52,24 @@ describe('ByteCache', () => {
     expect(cache.get('k', 'v1')).toBeUndefined();
     expect(cache.get('k', 'v2')?.toString()).toBe('two');
     expect(cache.size).toBe(1);
-    expect(cache.bytes).toBe(3);
+    expect(cache.bytes).toBe(4); // 'two' and the key 'k'
   });
 
   it('drops the least recently used entries beyond its entry and byte bounds', () => {
-    const cache = new ByteCache({ maxEntries: 3, maxBytes: 10 });
-    for (const key of ['a', 'b', 'c']) cache.set(key, 't', bytes('xx'));
+    const cache = new ByteCache({ maxEntries: 3, maxBytes: 12 });
+    for (const key of ['a', 'b', 'c']) cache.set(key, 't', bytes('xx')); // 3 bytes each with the key
     cache.get('a', 't'); // a is now the most recently used
     cache.set('d', 't', bytes('xx'));
     expect(cache.get('b', 't')).toBeUndefined();
     expect(['a', 'c', 'd'].map((k) => cache.get(k, 't')?.length)).toEqual([2, 2, 2]);
-    cache.set('e', 't', bytes('x'.repeat(7))); // 13 bytes with the other two newest: drops c and a
-    expect(cache.bytes).toBeLessThanOrEqual(10);
+    cache.set('e', 't', bytes('x'.repeat(7))); // 8 bytes: with c, a and d 17, so c and a go
+    expect(cache.bytes).toBe(11);
     expect(cache.get('e', 't')?.length).toBe(7);
     expect(cache.get('a', 't')).toBeUndefined();
-    cache.set('huge', 't', bytes('x'.repeat(11)));
+    expect(cache.get('d', 't')?.length).toBe(2);
+    cache.set('huge', 't', bytes('x'.repeat(9))); // 13 bytes with its key: never kept
     expect(cache.get('huge', 't')).toBeUndefined();
+    expect(cache.get('d', 't')?.length).toBe(2); // nothing else was dropped for it
   });
 
   it('keeps nothing with maxEntries 0', () => {
