@@ -169,10 +169,15 @@ class PostgresDatabase implements Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#dropListener();
+    await this.#pool.end();
+  }
+
+  /** Closes the listening connection, if any (its loss is then not repaired: it is no longer the listener). */
+  async #dropListener(): Promise<void> {
     const listener = this.#listener;
     this.#listener = undefined;
     if (listener !== undefined) await (await listener.catch(() => undefined))?.end().catch(() => undefined);
-    await this.#pool.end();
   }
 
   #unlisten(channel: string, handler: (n: Notification) => void): Promise<void> {
@@ -188,7 +193,9 @@ class PostgresDatabase implements Database {
   #listenerClient(): Promise<pg.Client> {
     this.#listener ??= (async () => {
       const client = new pg.Client({ connectionString: this.#url, types: typeParsers });
-      client.on('error', () => undefined);
+      // A dropped connection (server restart, network, terminated backend) ends in 'error' and/or 'end'.
+      client.on('error', () => this.#listenerLost(client));
+      client.on('end', () => this.#listenerLost(client));
       client.on('notification', (message) => {
         const handlers = this.#handlers.get(message.channel);
         const notification = { channel: message.channel, payload: message.payload ?? '' };
@@ -202,6 +209,40 @@ class PostgresDatabase implements Database {
       return client;
     })();
     return this.#listener;
+  }
+
+  /**
+   * Replaces a lost listening connection: once a new one LISTENs on every channel again, each handler receives a
+   * `gap` notification (what was sent meanwhile is gone). Retries with back-off (0.1 s doubling to 5 s) until
+   * `close`.
+   */
+  #listenerLost(client: pg.Client): void {
+    const lost = this.#listener;
+    if (this.#closed || lost === undefined) return;
+    void lost.then(
+      async (current) => {
+        if (current !== client || this.#listener !== lost) return; // already replaced
+        this.#listener = undefined;
+        for (let delayMs = 100; !this.#closed; delayMs = Math.min(delayMs * 2, 5000)) {
+          try {
+            const channels = await this.#serial(async () => {
+              const listener = await this.#listenerClient();
+              for (const channel of this.#handlers.keys())
+                await run(listener, `LISTEN ${channel}`, undefined, this.displayUrl);
+              return [...this.#handlers.keys()];
+            });
+            for (const channel of channels)
+              for (const handler of this.#handlers.get(channel) ?? [])
+                queueMicrotask(() => handler({ channel, payload: '', gap: true }));
+            return;
+          } catch {
+            await this.#dropListener();
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+          }
+        }
+      },
+      () => undefined,
+    );
   }
 
   /** Runs LISTEN/UNLISTEN bookkeeping one at a time, so a subscription is active when `listen` resolves. */

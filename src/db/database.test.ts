@@ -123,6 +123,32 @@ describe.each(testDatabaseEngines())('Database contract on $name', (engine) => {
     expect(second).toEqual([{ channel: 'contract_second', payload: 'two' }]);
   });
 
+  it.runIf(engine.name === 'postgres')(
+    'listens again after losing its connection, telling every listener about the gap',
+    async () => {
+      const got: Notification[] = [];
+      let wake: (() => void) | undefined;
+      const next = () => new Promise<void>((resolve) => (wake = resolve));
+      const stop = await db.listen('contract_gap', (n) => {
+        got.push(n);
+        wake?.();
+      });
+      const listeners = await db.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN contract_gap'",
+      );
+      expect(listeners).toHaveLength(1);
+      let arrived = next();
+      await db.query('SELECT pg_terminate_backend($1)', [listeners[0]?.pid]);
+      await arrived;
+      expect(got).toEqual([{ channel: 'contract_gap', payload: '', gap: true }]);
+      arrived = next();
+      await db.query("SELECT pg_notify('contract_gap', 'after')");
+      await arrived;
+      expect(got[1]).toEqual({ channel: 'contract_gap', payload: 'after' });
+      await stop();
+    },
+  );
+
   it('refuses channel names that are not lower-case identifiers', async () => {
     expect((await failure(db.listen('Bad-Name', () => undefined))).code).toBe('INVALID_PARAMETER_VALUE');
   });

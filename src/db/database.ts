@@ -22,8 +22,12 @@ export interface SqlClient {
   exec(sql: string): Promise<void>;
 }
 
-/** A notification received on a channel (PostgreSQL LISTEN/NOTIFY). */
-export type Notification = { channel: string; payload: string };
+/**
+ * A notification received on a channel (PostgreSQL LISTEN/NOTIFY). `gap` marks the one every listener receives
+ * (payload `''`) after the listening connection was lost and listens again: notifications sent meanwhile are gone,
+ * so treat it as "anything may have changed".
+ */
+export type Notification = { channel: string; payload: string; gap?: true };
 
 /** An open database: PGlite in the data directory (embedded default) or PostgreSQL 15+ (production). */
 export interface Database extends SqlClient {
@@ -37,7 +41,9 @@ export interface Database extends SqlClient {
    */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   /**
-   * Subscribes to `NOTIFY channel` (sent by any connection, e.g. `SELECT pg_notify('channel', 'payload')`).
+   * Subscribes to `NOTIFY channel` (sent by any connection, e.g. `SELECT pg_notify('channel', 'payload')`). On
+   * PostgreSQL a lost listening connection is opened again (retrying with back-off until `close`), and every
+   * listener then receives one notification with `gap: true`.
    * @returns a function that unsubscribes
    */
   listen(channel: string, onNotification: (notification: Notification) => void): Promise<() => Promise<void>>;

@@ -44,7 +44,9 @@ export class ChannelWaiters {
    * @returns the subscription, already listening
    */
   async subscribe(key: string): Promise<ChannelSubscription> {
-    this.#listening ??= this.#db.listen(this.#channel, ({ payload }) => this.#notify(payload));
+    this.#listening ??= this.#db.listen(this.#channel, ({ payload, gap }) =>
+      this.#notify(payload, gap === true),
+    );
     await this.#listening;
     const subscriber: Subscriber = { pending: false, wake: undefined };
     const set = this.#subscribers.get(key) ?? new Set();
@@ -92,8 +94,10 @@ export class ChannelWaiters {
     });
   }
 
-  #notify(payload: string): void {
-    for (const key of payload === '' ? [''] : [payload, '']) {
+  /** Wakes the subscribers of `payload` and of any payload; after a gap (notifications lost), every subscriber. */
+  #notify(payload: string, gap: boolean): void {
+    const keys = gap ? [...this.#subscribers.keys()] : payload === '' ? [''] : [payload, ''];
+    for (const key of keys) {
       for (const subscriber of this.#subscribers.get(key) ?? []) {
         subscriber.pending = true;
         subscriber.wake?.();
