@@ -226,6 +226,7 @@ class PostgresDatabase implements Database {
         for (let delayMs = 100; !this.#closed; delayMs = Math.min(delayMs * 2, 5000)) {
           try {
             const channels = await this.#serial(async () => {
+              if (this.#closed) return [];
               const listener = await this.#listenerClient();
               for (const channel of this.#handlers.keys())
                 await run(listener, `LISTEN ${channel}`, undefined, this.displayUrl);
@@ -237,7 +238,7 @@ class PostgresDatabase implements Database {
             return;
           } catch {
             await this.#dropListener();
-            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            await new Promise((resolve) => setTimeout(resolve, delayMs).unref()); // a retry never keeps the process up
           }
         }
       },
