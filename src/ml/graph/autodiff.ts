@@ -111,7 +111,9 @@ export function emitBackward(
   const accumulated = (id: string): string | undefined => {
     const parts = pending.get(id);
     if (parts === undefined || parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0] : ctx.g.op('Sum', parts);
+    // A chain of Adds, not one Sum: onnxruntime runs Add on every intra-op thread and Sum on one (same order, same
+    // float result).
+    return parts.reduce((sum, part) => ctx.g.op('Add', [sum, part]));
   };
   const params = new Map<string, string>();
   for (let i = trace.tape.length - 1; i >= 0; i--) {
