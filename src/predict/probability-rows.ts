@@ -7,6 +7,9 @@ import { MULTICLASS, SEED_PROBABILITY } from '../polygons/index.ts';
 import { invalid } from '../shared/index.ts';
 import { blendRamp } from './window-grid.ts';
 
+const FOOTPRINT: number = MULTICLASS.footprint;
+const BOUNDARY: number = MULTICLASS.boundary;
+
 /** Finished grid rows, cropped to the columns asked for. */
 export type FinishedRows = {
   /** Grid row of the first row. */
@@ -55,8 +58,6 @@ export class ProbabilityRows {
   readonly #ramp: Float32Array;
   /** Per row of the window being added: 1 where its flat columns are copied rather than blended. */
   readonly #copiedRows: Uint8Array;
-  /** Largest foreground sum of each column of the row being taken, reused. */
-  readonly #bestSum: Float32Array;
   /** Columns `[flatFrom, flatTo)` of a window where the ramp is 1. */
   readonly #flatFrom: number;
   readonly #flatTo: number;
@@ -78,7 +79,6 @@ export class ProbabilityRows {
     this.#weights = new Float32Array(inputSize * this.#width);
     this.#ramp = blendRamp(inputSize, layout.overlap);
     this.#copiedRows = new Uint8Array(inputSize);
-    this.#bestSum = new Float32Array(cropX1 - cropX0);
     const ramp = this.#ramp;
     let from = ramp.indexOf(1);
     if (from < 0) from = inputSize;
@@ -167,7 +167,6 @@ export class ProbabilityRows {
     const foregroundClass = channels > 1 ? new Uint8Array(rows * width) : undefined;
     const weights = this.#weights;
     const sums = this.#sums;
-    const footprintStride = MULTICLASS.footprint * S * W;
     for (let r = 0; r < rows; r++) {
       const rowAt = r * W + (cropX0 - x0);
       const outAt = r * width;
@@ -178,21 +177,7 @@ export class ProbabilityRows {
         }
         continue;
       }
-      this.#mostProbableForeground(rowAt, foregroundClass, outAt, width);
-      // A footprint below the seed probability is boundary, as polygons' instanceClassMap decides. Pixels no window
-      // covered hold leftover sums: probability 0, class 1.
-      const footprintAt = footprintStride + rowAt;
-      for (let i = 0; i < width; i++) {
-        const weight = weights[rowAt + i] as number;
-        if (weight > 0) {
-          building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
-          if (
-            foregroundClass[outAt + i] === MULTICLASS.footprint &&
-            (sums[footprintAt + i] as number) / weight < SEED_PROBABILITY
-          )
-            foregroundClass[outAt + i] = MULTICLASS.boundary;
-        } else foregroundClass[outAt + i] = 1;
-      }
+      this.#foregroundRow(rowAt, foregroundClass, building, outAt, width);
     }
     this.#shift(rows);
     this.#top = until;
@@ -200,25 +185,41 @@ export class ProbabilityRows {
   }
 
   /**
-   * Writes the most probable non-background class of `width` pixels from sums row offset `rowAt` to `classes[outAt…]`
-   * (ties to the lower class), one streaming pass per class.
+   * One row of several classes in one pass: building probability 1 − P(background), and the most probable
+   * non-background class (ties to the lower class), where a footprint below the seed probability is boundary, as
+   * polygons' instanceClassMap decides. Pixels no window covered hold leftover sums: probability 0, class 1.
    */
-  #mostProbableForeground(rowAt: number, classes: Uint8Array, outAt: number, width: number): void {
+  #foregroundRow(
+    rowAt: number,
+    classes: Uint8Array,
+    building: Float32Array,
+    outAt: number,
+    width: number,
+  ): void {
     const { channels, inputSize: S } = this.#layout;
     const sums = this.#sums;
-    const channelStride = S * this.#width;
-    const best = this.#bestSum;
-    best.set(sums.subarray(channelStride + rowAt, channelStride + rowAt + width));
-    classes.fill(1, outAt, outAt + width);
-    for (let c = 2; c < channels; c++) {
-      const cAt = c * channelStride + rowAt;
-      for (let i = 0; i < width; i++) {
-        const v = sums[cAt + i] as number;
-        if (v > (best[i] as number)) {
-          best[i] = v;
-          classes[outAt + i] = c;
+    const weights = this.#weights;
+    const stride = S * this.#width;
+    const footprintAt = FOOTPRINT * stride + rowAt;
+    for (let i = 0; i < width; i++) {
+      const weight = weights[rowAt + i] as number;
+      if (!(weight > 0)) {
+        classes[outAt + i] = FOOTPRINT;
+        continue;
+      }
+      building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
+      let best = sums[footprintAt + i] as number;
+      let label = FOOTPRINT;
+      for (let c = 2, at = 2 * stride + rowAt + i; c < channels; c++, at += stride) {
+        const v = sums[at] as number;
+        if (v > best) {
+          best = v;
+          label = c;
         }
       }
+      if (label === FOOTPRINT && (sums[footprintAt + i] as number) / weight < SEED_PROBABILITY)
+        label = BOUNDARY;
+      classes[outAt + i] = label;
     }
   }
 
