@@ -61,7 +61,7 @@ export type StacEndpoint = {
 /**
  * The STAC API endpoints, bound to a backend.
  * @param backend - the item store
- * @param options - public base URL of `/stac` (links), OpenAPI URL, limits, item cache size
+ * @param options - public base URL of `/stac` (links), OpenAPI URL, limits, item and page cache sizes
  * @returns the endpoint table
  * @example
  * for (const e of stacEndpoints(backend, { baseUrl: 'http://localhost:8080/stac' }))
