@@ -197,7 +197,7 @@ async function createRun(url: string): Promise<string> {
 
 /**
  * What one load phase requests: a GET of `path`, or log-batch POSTs to `path` for a run; its length when not
- * `--seconds`. `randomBbox` adds a 5°×5° `bbox` at a random place (to the millidegree) to every request, so each
+ * `--seconds`. `randomBbox` adds a 5°×5° `bbox` (`RANDOM_BOX`) at a random place (to the millidegree) to every request, so each
  * asks for a page no server has cached: the cost of a search itself. Its warm-up is longer (`warmupSeconds`): the
  * servers' item caches fill with the 10,000 items first, as they would have in a server that has been up a while.
  */
@@ -209,11 +209,18 @@ type LoadTarget = {
   seconds?: number;
 };
 
-/** A random 5°×5° box over the stored items' area, to the millidegree. */
+/**
+ * Where random boxes lie: their south-west corners in `[west, west + westRange) × [south, south + southRange)`
+ * millidegrees (over the stored items' area), each `side` degrees square. The wrk script draws them the same way.
+ */
+const RANDOM_BOX = { west: -175_000, westRange: 345_000, south: -65_000, southRange: 125_000, side: 5 };
+
+/** A random box, as `bbox` text. */
 function randomBbox(): string {
-  const west = -175 + Math.floor(Math.random() * 345_000) / 1000;
-  const south = -65 + Math.floor(Math.random() * 125_000) / 1000;
-  return `${west},${south},${(west + 5).toFixed(3)},${(south + 5).toFixed(3)}`;
+  const { west, westRange, south, southRange, side } = RANDOM_BOX;
+  const w = (west + Math.floor(Math.random() * westRange)) / 1000;
+  const s = (south + Math.floor(Math.random() * southRange)) / 1000;
+  return `${w.toFixed(3)},${s.toFixed(3)},${(w + side).toFixed(3)},${(s + side).toFixed(3)}`;
 }
 
 async function load(url: string, target: LoadTarget, serverPid: number | undefined): Promise<Figures> {
@@ -328,14 +335,16 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout, e.status))
 end
 `;
-  if (target.randomBbox === true)
+  if (target.randomBbox === true) {
+    const { west, westRange, south, southRange, side } = RANDOM_BOX;
     return `
 request = function()
-  local west = -175 + math.random(0, 344999) / 1000
-  local south = -65 + math.random(0, 124999) / 1000
-  return wrk.format(nil, string.format("${target.path}&bbox=%.3f,%.3f,%.3f,%.3f", west, south, west + 5, south + 5))
+  local w = (${west} + math.random(0, ${westRange - 1})) / 1000
+  local s = (${south} + math.random(0, ${southRange - 1})) / 1000
+  return wrk.format(nil, string.format("${target.path}&bbox=%.3f,%.3f,%.3f,%.3f", w, s, w + ${side}, s + ${side}))
 end
 ${summary}`;
+  }
   if (target.logBatchRunId === undefined) return summary;
   return `
 local step = 0

@@ -49,7 +49,8 @@ export type PredictOptions = {
   threads?: number;
   /**
    * Inference workers, each a session with its share of the threads, running batches side by side; default one
-   * per thread up to 4 (`defaultInferenceWorkers`). Only with the `node` backend in workers.
+   * per thread up to 4 (`defaultInferenceWorkers`). Only with the `node` backend in workers; `createWorkerSession`
+   * checks it.
    */
   inferenceWorkers?: number;
   /** onnxruntime backend, default `node`. */
@@ -185,11 +186,6 @@ export function resolveSettings(options: PredictOptions): ResolvedSettings {
   check(
     threads === undefined || (Number.isInteger(threads) && threads >= 1 && threads <= 256),
     `threads ${threads} must be an integer 1..256`,
-  );
-  const workers = options.inferenceWorkers;
-  check(
-    workers === undefined || (Number.isInteger(workers) && workers >= 1 && workers <= (threads ?? 256)),
-    `inference workers ${workers} must be an integer from 1 to the threads (${threads ?? 256})`,
   );
   return s;
 }

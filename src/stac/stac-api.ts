@@ -236,7 +236,7 @@ export async function searchItemsJson(
   if (hasPrev && first !== undefined)
     links.push(pageLink('prev', encodePageToken({ direction: 'prev', ...first }), options, scoped, context));
   const parts: Buffer[] = [PAGE_HEAD];
-  texts.forEach((text, i) => parts.push(...(i === 0 ? [text] : [COMMA, text])));
+  for (const [i, text] of texts.entries()) parts.push(...(i > 0 ? [COMMA] : []), text);
   parts.push(Buffer.from(`],"links":${JSON.stringify(links)},"numberReturned":${texts.length}}`));
   return Buffer.concat(parts);
 }

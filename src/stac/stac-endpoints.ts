@@ -30,7 +30,10 @@ export type StacRequest = { params?: Record<string, string>; query?: QueryParams
 
 /** Options of {@link stacEndpoints}. */
 export type StacEndpointsOptions = StacApiOptions & {
-  /** Served items kept as JSON (valid while the item's digest is unchanged), default 2000; 0 turns this off. */
+  /**
+   * Served items kept as JSON (valid while the item's digest is unchanged), default 20,000 (and at most 64 MB); 0
+   * turns this off.
+   */
   itemCacheSize?: number;
   /**
    * Search pages kept whole, default 256 (and at most 64 MB); 0 turns this off. A page is served from memory while

@@ -18,8 +18,9 @@ import type { EmitContext, OpRule } from './op-rule.ts';
 
 /**
  * [y > 0] as a float tensor: HardSigmoid max(0, min(1, α·y)) with α the largest float, so y ≤ 0 gives 0 and every
- * y from the smallest normal float up gives exactly 1; only a subnormal y below 2.9e-39 would give a fraction. One pass that onnxruntime spreads over its threads, where Greater + Cast
- * took two and Cast ran on one thread (Where and Sign are slower still).
+ * y from the smallest normal float up gives exactly 1; only a subnormal y below 2.9e-39 would give a fraction. One
+ * pass that onnxruntime spreads over its threads, where Greater + Cast took two and Cast ran on one thread (Where
+ * and Sign are slower still).
  */
 function positiveMask(ctx: EmitContext, y: string): string {
   return ctx.g.op('HardSigmoid', [y], { alpha: float(FLOAT32_MAX), beta: float(0) });
