@@ -8,7 +8,7 @@ import { metresPerPixel, tileToLonLat } from '../geo/index.ts';
 import type { Tile } from '../geo/index.ts';
 import type { ImagerySource } from '../imagery/index.ts';
 import { callerNormalization, createInferenceSession, loadModel } from '../ml/index.ts';
-import type { LoadedModel } from '../ml/index.ts';
+import type { InferenceSession, LoadedModel } from '../ml/index.ts';
 import type { BuildingFeature } from '../polygons/index.ts';
 import { AppError, invalid, silentProgress } from '../shared/index.ts';
 import { createAreaFilter } from './area-filter.ts';
@@ -86,23 +86,17 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
   const model: LoadedModel =
     typeof options.model === 'string' ? await loadModel(options.model) : options.model;
   const area = resolvePredictArea(imagery, options.area, options.zoom, settings);
-  const tileSize = await probeTileSize(imagery, area.tiles, signal);
-  const backend = options.backend ?? 'node';
-  const threads = options.threads === undefined ? {} : { threads: options.threads };
-  const workers = options.inferenceWorkers === undefined ? {} : { workers: options.inferenceWorkers };
-  const session =
-    backend === 'node' && options.inferenceWorker !== false
-      ? await createWorkerSession(model, { ...threads, ...workers })
-      : await createInferenceSession(model.bytes, {
-          backend,
-          name: model.onnxPath,
-          inputSize: model.card.inputSize,
-          ...threads,
-        });
+  // The model loads while the first tiles are read: each takes a while (workers and onnxruntime start, tiles come
+  // over the network) and neither needs the other.
+  const starting = openSession(model, options);
+  starting.catch(() => undefined);
+  // Stops the reads ahead when this call ends early (an error, or the caller's signal).
+  const reads = new AbortController();
+  const stopReads = (): void => reads.abort(signal?.reason);
+  signal?.addEventListener('abort', stopReads, { once: true });
   try {
-    if (session.channels !== 3)
-      invalid(`${model.onnxPath} takes ${session.channels} input channels; imagery is RGB`);
-    const S = session.inputSize;
+    const tileSize = await probeTileSize(imagery, area.tiles, signal);
+    const S = model.card.inputSize;
     if (settings.overlapPx > S / 2)
       invalid(`overlap ${settings.overlapPx} px must be at most half the model input (${S / 2} px)`);
     const plan = planGrid(area.tiles, {
@@ -143,8 +137,13 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
       tileSize,
       concurrency: settings.concurrency,
       maxHeld: heldTiles(plan, settings.concurrency),
-      ...(signal ? { signal } : {}),
+      signal: reads.signal,
     });
+    const session = await starting;
+    if (session.channels !== 3)
+      invalid(`${model.onnxPath} takes ${session.channels} input channels; imagery is RGB`);
+    if (session.inputSize !== S)
+      invalid(`${model.onnxPath} takes ${session.inputSize} px inputs; its model card says ${S}`);
     const confidence = settings.confidence ?? model.card.threshold;
     const progress = options.progress ?? silentProgress;
     const ctx: StripeContext = {
@@ -189,8 +188,26 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
     };
     return { features: emitter.features, summary, ...(preview ? { preview: await preview.render() } : {}) };
   } finally {
-    await session.release();
+    signal?.removeEventListener('abort', stopReads);
+    reads.abort();
+    const session = await starting.catch(() => undefined);
+    await session?.release();
   }
+}
+
+/** The inference session a prediction runs on: worker threads for onnxruntime-node unless told otherwise. */
+function openSession(model: LoadedModel, options: PredictOptions): Promise<InferenceSession> {
+  const backend = options.backend ?? 'node';
+  const threads = options.threads === undefined ? {} : { threads: options.threads };
+  const workers = options.inferenceWorkers === undefined ? {} : { workers: options.inferenceWorkers };
+  return backend === 'node' && options.inferenceWorker !== false
+    ? createWorkerSession(model, { ...threads, ...workers })
+    : createInferenceSession(model.bytes, {
+        backend,
+        name: model.onnxPath,
+        inputSize: model.card.inputSize,
+        ...threads,
+      });
 }
 
 /** Pixels of the smallest building at the area's latitude (at least 4): smaller holes are filled as noise. */
@@ -202,8 +219,9 @@ function minHolePixels(minAreaM2: number, tiles: readonly Tile[], tileSize: numb
 }
 
 /**
- * Tiles held ahead: every tile row a row of windows spans, one more row, one more for the next row's batch that starts
- * before this row is released (stripe-runner), and the reads in flight.
+ * Tiles held ahead: every tile row a row of windows spans, one more row, one more for the batches that run on into the
+ * next row before this one is released (stripe-runner), and the reads in flight. Reads further ahead start when asked
+ * for, so this bounds only the read-ahead; the windows in flight bound the rest.
  */
 function heldTiles(plan: GridPlan, concurrency: number): number {
   const widest = Math.max(

@@ -18,7 +18,7 @@ export type FinishedRows = {
   rows: number;
   /** Columns per row. */
   width: number;
-  /** Building probability per pixel: the sigmoid output, or 1 − P(background) for several classes. */
+  /** Building probability per pixel: the sigmoid output, or the foreground classes' sum (1 − P(background)) for several. */
   building: Float32Array;
   /**
    * For several classes: the most probable non-background class of each pixel (1..C−1), footprint (1) only at
@@ -53,7 +53,10 @@ export type ProbabilityRowsLayout = {
 export class ProbabilityRows {
   readonly #layout: ProbabilityRowsLayout;
   readonly #width: number;
+  /** Blended sums of the kept channels: every channel for one class; the foreground ones (1..C−1) for several. */
   readonly #sums: Float32Array;
+  /** First model channel kept in `#sums`: 1 with several classes (the background is 1 − the rest), else 0. */
+  readonly #firstChannel: number;
   readonly #weights: Float32Array;
   readonly #ramp: Float32Array;
   /** Per row of the window being added: 1 where its flat columns are copied rather than blended. */
@@ -75,7 +78,8 @@ export class ProbabilityRows {
       invalid(`channels ${channels} must be a positive integer`);
     this.#layout = layout;
     this.#width = x1 - x0;
-    this.#sums = new Float32Array(channels * inputSize * this.#width);
+    this.#firstChannel = channels > 1 ? 1 : 0;
+    this.#sums = new Float32Array((channels - this.#firstChannel) * inputSize * this.#width);
     this.#weights = new Float32Array(inputSize * this.#width);
     this.#ramp = blendRamp(inputSize, layout.overlap);
     this.#copiedRows = new Uint8Array(inputSize);
@@ -125,10 +129,10 @@ export class ProbabilityRows {
       copied[j] = ramp[j] === 1 && f0 < f1 && allZero(weights, at + f0, at + f1) ? 1 : 0;
     }
     // Values first: where the weight is still 0 the sum holds leftovers of taken rows and is overwritten.
-    for (let c = 0; c < channels; c++)
+    for (let c = this.#firstChannel; c < channels; c++)
       for (let j = 0; j < j1; j++) {
         const at = j * W + (wx - x0);
-        const sumsAt = c * S * W;
+        const sumsAt = (c - this.#firstChannel) * S * W;
         const src = base + c * plane + j * S;
         const wyj = ramp[j] as number;
         if (copied[j] === 1) {
@@ -200,25 +204,28 @@ export class ProbabilityRows {
     const sums = this.#sums;
     const weights = this.#weights;
     const stride = S * this.#width;
-    const footprintAt = FOOTPRINT * stride + rowAt;
+    // Plane k of the sums holds channel k + 1 (the background is not kept).
+    const footprintAt = (FOOTPRINT - 1) * stride + rowAt;
     for (let i = 0; i < width; i++) {
       const weight = weights[rowAt + i] as number;
       if (!(weight > 0)) {
         classes[outAt + i] = FOOTPRINT;
         continue;
       }
-      building[outAt + i] = 1 - (sums[rowAt + i] as number) / weight;
-      let best = sums[footprintAt + i] as number;
+      const footprint = sums[footprintAt + i] as number;
+      let foreground = footprint;
+      let best = footprint;
       let label = FOOTPRINT;
-      for (let c = 2, at = 2 * stride + rowAt + i; c < channels; c++, at += stride) {
+      for (let c = FOOTPRINT + 1, at = footprintAt + stride + i; c < channels; c++, at += stride) {
         const v = sums[at] as number;
+        foreground += v;
         if (v > best) {
           best = v;
           label = c;
         }
       }
-      if (label === FOOTPRINT && (sums[footprintAt + i] as number) / weight < SEED_PROBABILITY)
-        label = BOUNDARY;
+      building[outAt + i] = foreground / weight;
+      if (label === FOOTPRINT && footprint / weight < SEED_PROBABILITY) label = BOUNDARY;
       classes[outAt + i] = label;
     }
   }
@@ -232,7 +239,7 @@ export class ProbabilityRows {
     const { channels, inputSize: S } = this.#layout;
     const W = this.#width;
     const keep = (S - rows) * W;
-    for (let c = 0; c < channels; c++) {
+    for (let c = 0; c < channels - this.#firstChannel; c++) {
       const base = c * S * W;
       this.#sums.copyWithin(base, base + rows * W, base + S * W);
     }

@@ -2,7 +2,8 @@
  * @module predict/stripe-runner — runs one column stripe of the grid north to south as one stream of batches: each
  * batch waits for its tiles and goes to the model; outputs are blended onto the grid in order; once a row of windows
  * is complete its finished rows go to the instance scanner and the buildings to the emitter, while the next batches
- * run, and the tiles no later window needs are released (issue 4 §1, §2).
+ * run, and the tiles no later window needs are released (issue 4 §1, §2). Batches run on across rows of windows, so
+ * every batch but the last is full and the queued work keeps the model busy while a finished row is scanned.
  */
 import type { RasterRGB } from '../imagery/index.ts';
 import type { InferenceSession } from '../ml/index.ts';
@@ -94,19 +95,22 @@ export async function runStripe(ctx: StripeContext, stripe: Stripe): Promise<voi
   };
   const inFlight: Batch[] = [];
   const collect = async (): Promise<void> => {
-    const { run, slots, row } = inFlight.shift() as Batch;
+    const { run, slots } = inFlight.shift() as Batch;
     const output = await clock.timeAsync('infer', () => run);
-    while (rowsDone < row) finishRow();
-    clock.time('stitch', () => slots.forEach((x, slot) => rows.add(output, slot, x, ys[row] as number)));
+    for (const [slot, { row, x }] of slots.entries()) {
+      while (rowsDone < row) finishRow();
+      clock.time('stitch', () => rows.add(output, slot, x, ys[row] as number));
+    }
   };
   try {
-    for (const { row, xs } of batchPlan(ys.length, stripe.windowXs, ctx.batchSize)) {
+    for (const windows of batchPlan(ys.length, stripe.windowXs, ctx.batchSize)) {
       throwIfAborted(ctx.signal);
-      const wy = ys[row] as number;
-      const needTo = Math.min(plan.tilesHigh, Math.ceil((wy + S) / T));
-      await loadTileRows(ctx, tiles, cols, core, Math.max(loadedTo, Math.floor(wy / T)), needTo);
+      const firstY = ys[(windows[0] as WindowAt).row] as number;
+      const lastY = ys[(windows[windows.length - 1] as WindowAt).row] as number;
+      const needTo = Math.min(plan.tilesHigh, Math.ceil((lastY + S) / T));
+      await loadTileRows(ctx, tiles, cols, core, Math.max(loadedTo, Math.floor(firstY / T)), needTo);
       loadedTo = Math.max(loadedTo, needTo);
-      const batch = submitBatch(ctx, row, xs, wy, tiles);
+      const batch = submitBatch(ctx, windows, tiles);
       if (batch) inFlight.push(batch);
       // Finished rows are scanned while the model runs the batches just submitted.
       for (let finished = waiting.shift(); finished; finished = waiting.shift()) await scan(finished);
@@ -171,47 +175,48 @@ function releaseTileRows(
   if (done > 0) ctx.progress.tick(done, `${ctx.emitter.counts.features} buildings`);
 }
 
-/** A batch of windows of one row given to the model: the run and the window origin column of each image. */
-type Batch = { run: Promise<Float32Array>; slots: number[]; row: number };
+/** One window: its row of windows (an index into the plan's `windowYs`) and its origin column (grid pixels). */
+type WindowAt = { row: number; x: number };
 
-/** Every row of windows in batches of at most `batchSize`, rows in order (a batch never spans two rows). */
-function batchPlan(
-  rowCount: number,
-  windowXs: readonly number[],
-  batchSize: number,
-): { row: number; xs: readonly number[] }[] {
-  const plan: { row: number; xs: readonly number[] }[] = [];
+/** A batch given to the model: the run and the window of each image in it, rows in order. */
+type Batch = { run: Promise<Float32Array>; slots: WindowAt[] };
+
+/** Every window, rows in order, in batches of `batchSize` (the last may be smaller); a batch may span rows. */
+function batchPlan(rowCount: number, windowXs: readonly number[], batchSize: number): WindowAt[][] {
+  const batches: WindowAt[][] = [];
+  let current: WindowAt[] = [];
   for (let row = 0; row < rowCount; row++)
-    for (let k = 0; k < windowXs.length; k += batchSize)
-      plan.push({ row, xs: windowXs.slice(k, k + batchSize) });
-  return plan;
+    for (const x of windowXs) {
+      current.push({ row, x });
+      if (current.length === batchSize) {
+        batches.push(current);
+        current = [];
+      }
+    }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
-/** Fills a batch with the windows at `xs` of the row at `wy` that have imagery and starts it; none when none has. */
-function submitBatch(
-  ctx: StripeContext,
-  row: number,
-  xs: readonly number[],
-  wy: number,
-  tiles: TileRows,
-): Batch | undefined {
+/** Fills a batch with those of `windows` that have imagery and starts it; none when none has. */
+function submitBatch(ctx: StripeContext, windows: readonly WindowAt[], tiles: TileRows): Batch | undefined {
   const { plan } = ctx;
   const S = plan.inputSize;
   const tileAt = (col: number, tileRow: number): RasterRGB | undefined =>
     tiles.get(tileRow * plan.tilesWide + col);
-  const batch = new Float32Array(xs.length * 3 * S * S);
-  const slots: number[] = [];
+  const batch = new Float32Array(windows.length * 3 * S * S);
+  const slots: WindowAt[] = [];
   ctx.clock.time('prepare', () => {
-    for (const x of xs)
-      if (fillWindow(batch, slots.length, plan, x, wy, tileAt, ctx.scaling)) slots.push(x);
+    for (const w of windows)
+      if (fillWindow(batch, slots.length, plan, w.x, plan.windowYs[w.row] as number, tileAt, ctx.scaling))
+        slots.push(w);
       else ctx.counts.skipped++;
   });
   if (slots.length === 0) return undefined;
   const n = slots.length;
   ctx.counts.windows += n;
-  const run = ctx.session.run(n === xs.length ? batch : batch.slice(0, n * 3 * S * S), n);
+  const run = ctx.session.run(n === windows.length ? batch : batch.slice(0, n * 3 * S * S), n);
   run.catch(() => undefined);
-  return { run, slots, row };
+  return { run, slots };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
