@@ -135,6 +135,23 @@ describe('predictBuildings stitching', () => {
     });
   });
 
+  it('refuses a model that does not take RGB, naming it, while its tiles were being read', async () => {
+    const grey = await writeRedModel(path.join(dir, 'grey'), 64, 1);
+    await withServer(edgeRects, async (imagery, server) => {
+      await expect(predict(imagery, { model: grey })).rejects.toThrow(
+        /grey[/\\]model\.onnx takes 1 input channels; imagery is RGB/,
+      );
+      // The model loads while the first tiles are read; once requests sent before the refusal have arrived, no more
+      // are asked for.
+      const settle = (): Promise<void> => new Promise((done) => setTimeout(done, 200));
+      await settle();
+      const asked = server.requests();
+      expect(asked).toBeGreaterThan(0);
+      await settle();
+      expect(server.requests()).toBe(asked);
+    });
+  });
+
   it('treats missing tiles as no imagery and skips windows with none', async () => {
     const missing = (t: { x: number; y: number }): boolean => !(t.x === X0 + 3 && t.y === Y0);
     const { features, summary } = await withServer(edgeRects, (imagery) => predict(imagery), missing);

@@ -11,13 +11,14 @@ import { NetworkBuilder, emitInferenceModel, sha256Hex } from '../../../src/ml/i
  * Writes the model folder (`model.onnx` + `model.json`).
  * @param dir - the folder, created when missing
  * @param inputSize - square input size, pixels
+ * @param inputChannels - 3, or another count for a model the RGB pipeline must refuse
  * @returns the folder
  */
-export async function writeRedModel(dir: string, inputSize = 64): Promise<string> {
-  const net = new NetworkBuilder('red', [3, inputSize, inputSize]);
+export async function writeRedModel(dir: string, inputSize = 64, inputChannels = 3): Promise<string> {
+  const net = new NetworkBuilder('red', [inputChannels, inputSize, inputSize]);
   const network = net.build(net.conv('head', net.input, { channels: 1, kernel: 1 }));
   const params = new Map([
-    ['head.weight', Float32Array.from([0.1, 0, 0])],
+    ['head.weight', Float32Array.from({ length: inputChannels }, (_, c) => (c === 0 ? 0.1 : 0))],
     ['head.bias', Float32Array.from([-12.75])],
   ]);
   const bytes = emitInferenceModel(network, params);
