@@ -6,7 +6,7 @@
  * cores) and the peak RSS of the streaming run is the number to watch.
  *
  * Usage: npm run bench:predict -- [--model models/base-unet-s] [--area-km2 0.4] [--threads 2] [--workers N] [--batch-size 8]
- *        [--overlaps 0,32] [--raw-batches 8] [--repeats 3] [--in-process]
+ *        [--overlaps 32,0] [--raw-batches 8] [--repeats 3] [--in-process]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     workers: { type: 'string' },
     'batch-size': { type: 'string', default: '8' },
-    overlaps: { type: 'string', default: '0,32' },
+    overlaps: { type: 'string', default: '32,0' },
     'raw-batches': { type: 'string', default: '8' },
     repeats: { type: 'string', default: '3' },
     'in-process': { type: 'boolean', default: false },
