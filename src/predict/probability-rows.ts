@@ -18,7 +18,10 @@ export type FinishedRows = {
   rows: number;
   /** Columns per row. */
   width: number;
-  /** Building probability per pixel: the sigmoid output, or the foreground classes' sum (1 − P(background)) for several. */
+  /**
+   * Building probability per pixel: the sigmoid output, or for several classes the sum of the foreground ones
+   * (1 − P(background)).
+   */
   building: Float32Array;
   /**
    * For several classes: the most probable non-background class of each pixel (1..C−1), footprint (1) only at
@@ -189,7 +192,7 @@ export class ProbabilityRows {
   }
 
   /**
-   * One row of several classes in one pass: building probability 1 − P(background), and the most probable
+   * One row of several classes in one pass: building probability (the foreground sum), and the most probable
    * non-background class (ties to the lower class), where a footprint below the seed probability is boundary, as
    * polygons' instanceClassMap decides. Pixels no window covered hold leftover sums: probability 0, class 1.
    */
@@ -204,8 +207,7 @@ export class ProbabilityRows {
     const sums = this.#sums;
     const weights = this.#weights;
     const stride = S * this.#width;
-    // Plane k of the sums holds channel k + 1 (the background is not kept).
-    const footprintAt = (FOOTPRINT - 1) * stride + rowAt;
+    const footprintAt = (FOOTPRINT - this.#firstChannel) * stride + rowAt;
     for (let i = 0; i < width; i++) {
       const weight = weights[rowAt + i] as number;
       if (!(weight > 0)) {
