@@ -8,6 +8,11 @@ batch 4 x 3 x 256 x 256, BCE (pos_weight 2) + soft Dice, AdamW (lr 1e-3, weight 
 Not part of the project's dependencies: run it where PyTorch is installed,
     python bench/pytorch-unet-s.py [threads]      (default 2)
 and alternate it with `fair bench train --json` on the same machine (timings drift from minute to minute).
+
+    python bench/pytorch-unet-s.py [threads] --net doc-probe
+times instead the probe network of docs/onnx-training.md (3 levels 16/32/64, [3x3 conv + bias -> ReLU] x 2, no
+BatchNorm; 117,041 parameters) with plain BCE and Adam, as `npm run bench:train -- --net doc-probe` does: the doc
+measured PyTorch at 487 ms/step on it, so both figures again tell how fast this machine is today.
 """
 import statistics
 import sys
@@ -18,7 +23,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def block(ci: int, co: int) -> nn.Sequential:
+def block(ci: int, co: int, batch_norm: bool = True) -> nn.Sequential:
+    if not batch_norm:
+        return nn.Sequential(nn.Conv2d(ci, co, 3, padding=1), nn.ReLU(inplace=True),
+                             nn.Conv2d(co, co, 3, padding=1), nn.ReLU(inplace=True))
     return nn.Sequential(
         nn.Conv2d(ci, co, 3, padding=1, bias=False), nn.BatchNorm2d(co), nn.ReLU(inplace=True),
         nn.Conv2d(co, co, 3, padding=1, bias=False), nn.BatchNorm2d(co), nn.ReLU(inplace=True),
@@ -26,12 +34,12 @@ def block(ci: int, co: int) -> nn.Sequential:
 
 
 class UNet(nn.Module):
-    def __init__(self, widths=(16, 32, 64, 128)):
+    def __init__(self, widths=(16, 32, 64, 128), batch_norm=True):
         super().__init__()
         levels = range(len(widths) - 1)
-        self.enc = nn.ModuleList([block(3 if i == 0 else widths[i - 1], w) for i, w in enumerate(widths)])
+        self.enc = nn.ModuleList([block(3 if i == 0 else widths[i - 1], w, batch_norm) for i, w in enumerate(widths)])
         self.up = nn.ModuleList([nn.ConvTranspose2d(widths[i + 1], widths[i], 2, 2) for i in reversed(levels)])
-        self.dec = nn.ModuleList([block(2 * widths[i], widths[i]) for i in reversed(levels)])
+        self.dec = nn.ModuleList([block(2 * widths[i], widths[i], batch_norm) for i in reversed(levels)])
         self.head = nn.Conv2d(widths[0], 1, 1)
 
     def forward(self, x):
@@ -47,12 +55,15 @@ class UNet(nn.Module):
 
 
 def main() -> None:
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    probe = '--net' in sys.argv and sys.argv[sys.argv.index('--net') + 1] == 'doc-probe'
+    positional = [a for i, a in enumerate(sys.argv[1:], 1) if a != '--net' and sys.argv[i - 1] != '--net']
+    threads = int(positional[0]) if positional else 2
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    net = UNet()
-    print('parameters', sum(p.numel() for p in net.parameters()))
-    optimizer = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    net = UNet((16, 32, 64), batch_norm=False) if probe else UNet()
+    print('network', 'doc-probe' if probe else 'unet-s', 'parameters', sum(p.numel() for p in net.parameters()))
+    optimizer = (torch.optim.Adam(net.parameters(), lr=1e-3) if probe
+                 else torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4))
     x = torch.randn(4, 3, 256, 256)
     y = (torch.rand(4, 1, 256, 256) < 0.33).float()
     pos_weight = torch.tensor(2.0)
@@ -60,6 +71,10 @@ def main() -> None:
     def step() -> None:
         optimizer.zero_grad(set_to_none=True)
         logits = net(x)
+        if probe:
+            F.binary_cross_entropy_with_logits(logits, y).backward()
+            optimizer.step()
+            return
         p = torch.sigmoid(logits)
         dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
         loss = F.binary_cross_entropy_with_logits(logits, y, pos_weight=pos_weight) + dice
