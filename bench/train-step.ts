@@ -18,6 +18,7 @@ import {
   createTrainingSession,
   detectNchwcBlockSize,
   emitTrainingGraph,
+  trainableParameterCount,
 } from '../src/ml/graph/index.ts';
 import type { LossSpec, Network, TensorHandle } from '../src/ml/graph/index.ts';
 import { checkModelName, declareModel, initParameters } from '../src/ml/models/index.ts';
@@ -164,7 +165,7 @@ const result = {
   threads: Number(args.threads),
   loss: loss.kind,
   nchwcBlock,
-  parameters: network.parameters.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1), 0),
+  parameters: trainableParameterCount(network),
   graphMb: +(graph.model.length / 1e6).toFixed(2),
   buildMs,
   medianMsPerStep: +median.toFixed(1),

@@ -3,7 +3,14 @@
  * backward), eval graphs, inference exports and a thin onnxruntime session to run them.
  */
 export { NetworkBuilder } from './network-builder.ts';
-export { INPUT_ID, parametersOf, shapesOf, sizeOf, validateNetwork } from './network.ts';
+export {
+  INPUT_ID,
+  parametersOf,
+  shapesOf,
+  sizeOf,
+  trainableParameterCount,
+  validateNetwork,
+} from './network.ts';
 export type {
   AddLayer,
   BatchNormLayer,

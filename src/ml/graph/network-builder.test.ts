@@ -1,6 +1,7 @@
 /** @module ml/graph/network-builder.test — shape inference, parameters and input checks of the layer IR. */
 import { describe, expect, it } from 'vitest';
 import { NetworkBuilder } from './network-builder.ts';
+import { trainableParameterCount } from './network.ts';
 
 describe('NetworkBuilder', () => {
   it('infers shapes and lists parameters in declaration order', () => {
@@ -28,6 +29,8 @@ describe('NetworkBuilder', () => {
       'head.bias:2:false',
     ]);
     expect(network.parameters.filter((p) => !p.trainable).map((p) => p.kind)).toEqual(['bn-mean', 'bn-var']);
+    // 216 + 8 + 8 + 1,152 + 16 + 512 + 8 + 32 + 2: every value but the 16 running statistics.
+    expect(trainableParameterCount(network)).toBe(1954);
   });
 
   it('rejects bad layers with a message naming the input', () => {

@@ -159,6 +159,11 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** Number of trainable values of a network (BatchNorm running statistics excluded, as PyTorch counts). */
+export function trainableParameterCount(network: Network): number {
+  return network.parameters.filter((p) => p.trainable).reduce((sum, p) => sum + sizeOf(p.shape), 0);
+}
+
 /**
  * Per-sample shapes of every tensor of a network, by id (the input included).
  * @param network - a finished network

@@ -2,7 +2,7 @@
  * @module ml/models/model-declaration — `declareModel`: one declaration per model yields its network (for the
  * training, eval and inference graphs), parameter list and count, layer table, initial values and MLM facts.
  */
-import { sizeOf } from '../graph/index.ts';
+import { trainableParameterCount } from '../graph/index.ts';
 import type { Network, ParameterKind } from '../graph/index.ts';
 import { formatLayerTable, layerRows } from './describe-model.ts';
 import type { LayerRow } from './describe-model.ts';
@@ -81,7 +81,7 @@ export function declareModel(name: ModelName, options: DeclareModelOptions): Mod
   const parameters = network.parameters.map(
     (p): ModelParameter => ({ name: p.name, shape: p.shape, kind: p.kind, trainable: p.trainable, encoder: p.encoder }),
   );
-  const count = network.parameters.filter((p) => p.trainable).reduce((s, p) => s + sizeOf(p.shape), 0);
+  const count = trainableParameterCount(network);
   return {
     spec,
     network,
