@@ -14,14 +14,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  NetworkBuilder,
   createTrainingSession,
   detectNchwcBlockSize,
   emitTrainingGraph,
   trainableParameterCount,
 } from '../src/ml/graph/index.ts';
-import type { LossSpec, Network, TensorHandle } from '../src/ml/graph/index.ts';
-import { checkModelName, declareModel, initParameters } from '../src/ml/models/index.ts';
+import type { LossSpec } from '../src/ml/graph/index.ts';
+import { checkModelName, declareModel, initParameters, unetNetwork } from '../src/ml/models/index.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,29 +38,6 @@ const { values: args } = parseArgs({
     net: { type: 'string', default: 'model' },
   },
 });
-
-/** The probe network of docs/onnx-training.md: a 3-level U-Net 16/32/64 without BatchNorm, sigmoid head. */
-function docProbeNetwork(size: number): Network {
-  const net = new NetworkBuilder('doc-probe', [3, size, size]);
-  const block = (name: string, x: TensorHandle, channels: number): TensorHandle => {
-    const h = net.relu(net.conv(`${name}.conv1`, x, { channels, kernel: 3, bias: true }));
-    return net.relu(net.conv(`${name}.conv2`, h, { channels, kernel: 3, bias: true }));
-  };
-  const enc1 = block('enc1', net.input, 16);
-  const enc2 = block('enc2', net.maxPool(enc1), 32);
-  const bottom = block('enc3', net.maxPool(enc2), 64);
-  const dec2 = block(
-    'dec2',
-    net.concat([net.convTranspose('up2', bottom, { channels: 32, kernel: 2 }), enc2]),
-    32,
-  );
-  const dec1 = block(
-    'dec1',
-    net.concat([net.convTranspose('up1', dec2, { channels: 16, kernel: 2 }), enc1]),
-    16,
-  );
-  return net.build(net.conv('head', dec1, { channels: 1, kernel: 1, bias: true }));
-}
 
 /** Peak resident set size of this process in MB (VmHWM), or NaN where /proc is missing. */
 function peakRssMb(): number {
@@ -106,7 +82,14 @@ if (args.net !== 'model' && args.net !== 'doc-probe')
   throw new Error(`--net must be model or doc-probe, not ${args.net}`);
 const network =
   args.net === 'doc-probe'
-    ? docProbeNetwork(size)
+    ? unetNetwork({
+        name: 'doc-probe',
+        inChannels: 3,
+        inputSize: size,
+        widths: [16, 32, 64],
+        classes: 1,
+        batchNorm: false,
+      })
     : declareModel(checkModelName(args.model), { classes, inputSize: size }).network;
 const loss = (args.loss === 'softmax-ce' ? { kind: 'softmax-ce' } : { kind: args.loss }) as LossSpec;
 const built = Date.now();

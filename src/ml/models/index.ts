@@ -20,4 +20,6 @@ export type { MlmFacts, MlmInput, MlmOutput } from './mlm-facts.ts';
 export { formatLayerTable, layerOperation, layerRows } from './describe-model.ts';
 export type { LayerRow } from './describe-model.ts';
 export { initParameters } from './init-parameters.ts';
+export { unetNetwork } from './unet.ts';
+export type { UnetShape } from './unet.ts';
 export { SHIPPED_MODELS_DIR, shippedBaseCheckpoint } from './shipped-models.ts';

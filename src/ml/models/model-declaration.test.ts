@@ -1,6 +1,8 @@
 /** @module ml/models/model-declaration.test — parameter counts, layer table, initialisation and MLM facts. */
 import { describe, expect, it } from 'vitest';
+import { trainableParameterCount } from '../graph/index.ts';
 import { declareModel } from './model-declaration.ts';
+import { unetNetwork } from './unet.ts';
 
 /** 3×3 conv (no bias) + BatchNorm, twice: 9·ci·c + 2c + 9·c·c + 2c. */
 const block = (ci: number, c: number) => 9 * ci * c + 2 * c + 9 * c * c + 2 * c;
@@ -20,6 +22,19 @@ describe('declareModel', () => {
     expect(declareModel('unet-s', { classes: 4 }).parameterCount()).toBe(unetS + 16 * 4 + 4);
     expect(declareModel('unet-m', { classes: 1 }).parameterCount()).toBe(unetM + 32 + 1);
     expect(declareModel('unet-m', { classes: 4 }).parameterCount()).toBe(1_927_108);
+  });
+
+  it('builds the same U-Net without BatchNorm: conv biases instead, no bn layers (the doc-probe network)', () => {
+    /** 3×3 conv with bias, twice: 9·ci·c + c + 9·c·c + c. */
+    const plain = (ci: number, c: number) => 9 * ci * c + c + 9 * c * c + c;
+    const shape = { name: 'doc-probe', inChannels: 3, inputSize: 64, widths: [16, 32, 64], classes: 1 };
+    const network = unetNetwork({ ...shape, batchNorm: false });
+    const expected =
+      plain(3, 16) + plain(16, 32) + plain(32, 64) + up(64, 32) + plain(64, 32) + up(32, 16) + plain(32, 16) + 17;
+    expect(trainableParameterCount(network)).toBe(expected);
+    expect(expected).toBe(117_041);
+    expect(network.layers.some((layer) => layer.kind === 'batch-norm')).toBe(false);
+    expect(network.parameters.every((p) => p.trainable)).toBe(true);
   });
 
   it('lists parameters with kinds, trainability and the encoder flag', () => {
