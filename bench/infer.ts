@@ -18,6 +18,7 @@ import {
   predictChips,
 } from '../src/ml/index.ts';
 import type { InferenceBackend } from '../src/ml/index.ts';
+import { median } from './median.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,9 +38,6 @@ const runs = Number(args.runs);
 const decl = declareModel(checkModelName(args.model), { classes: 1, inputSize: size });
 const dir = await mkdtemp(join(tmpdir(), 'fair-bench-infer-'));
 const { onnxPath } = await exportModel(join(dir, 'model'), decl, decl.initParameters(1));
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 async function timeBackend(backend: InferenceBackend, batch: number): Promise<number> {
   const session = await createInferenceSession(onnxPath, { backend, threads });

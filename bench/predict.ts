@@ -30,6 +30,7 @@ import {
 } from '../src/predict/index.ts';
 import type { PredictSummary } from '../src/predict/index.ts';
 import { DEFAULT_SCENE_CENTER, startSyntheticTileServer } from '../src/synthetic/index.ts';
+import { median } from './median.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -207,13 +208,6 @@ const server = areaKm2 >= 2 ? await startChildServer() : await startStaticServer
 console.log(
   `area ${areaKm2} km² at zoom 19 from ${areaKm2 >= 2 ? 'a synthetic server in a child process' : 'tiles pre-rendered into a local server'}`,
 );
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 try {
   // The first prediction in a process runs its JavaScript cold (interpreted until V8 optimises it); the raw rate is
   // taken on a warmed-up session too, so the compared runs follow one untimed run, reported on its own.
