@@ -16,6 +16,17 @@ export function integerIn(name: string, min: number, max: number): (value: strin
 }
 
 /**
+ * `--tta <n>`, shared by the commands that run a model: its flags, description and parser (ml checks n is 1, 2, 4
+ * or 8 and names the problem otherwise).
+ */
+export const TTA_OPTION = [
+  '--tta <n>',
+  'test-time augmentation: average the probabilities of 1 (off), 2, 4 or 8 flipped and transposed copies of each window (n model runs per window)',
+  integerIn('tta', 1, 8),
+  1,
+] as const;
+
+/**
  * Parser of a finite number flag within [min, max].
  * @param name - the flag's name in the error message
  * @throws InvalidArgumentError for anything else

@@ -7,7 +7,7 @@
 import { metresPerPixel, tileToLonLat } from '../geo/index.ts';
 import type { Tile } from '../geo/index.ts';
 import type { ImagerySource } from '../imagery/index.ts';
-import { callerNormalization, createInferenceSession, loadModel } from '../ml/index.ts';
+import { callerNormalization, createInferenceSession, loadModel, symmetryAveraged } from '../ml/index.ts';
 import type { InferenceSession, LoadedModel } from '../ml/index.ts';
 import type { BuildingFeature } from '../polygons/index.ts';
 import { AppError, invalid, silentProgress } from '../shared/index.ts';
@@ -44,6 +44,8 @@ export type PredictSummary = EmitCounts & {
   tile_size: number;
   input_size: number;
   overlap_px: number;
+  /** Symmetries averaged per window (1 = no test-time augmentation). */
+  tta: number;
   /** Building probability threshold used. */
   confidence: number;
   area_km2: number;
@@ -88,7 +90,7 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
   const area = resolvePredictArea(imagery, options.area, options.zoom, settings);
   // The model loads while the first tiles are read: each takes a while (workers and onnxruntime start, tiles come
   // over the network) and neither needs the other.
-  const starting = openSession(model, options);
+  const starting = openSession(model, options).then((session) => symmetryAveraged(session, settings.tta));
   starting.catch(() => undefined);
   // Stops the reads ahead when this call ends early (an error, or the caller's signal).
   const reads = new AbortController();
@@ -174,6 +176,7 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
       tile_size: tileSize,
       input_size: S,
       overlap_px: settings.overlapPx,
+      tta: settings.tta,
       confidence,
       area_km2: Math.round(area.areaKm2 * 1e4) / 1e4,
       stripes: plan.stripes.length,

@@ -5,7 +5,8 @@
 import type { BBox, Polygonal } from '../geo/index.ts';
 import type { ImagerySource } from '../imagery/index.ts';
 import type { LabelCollection } from '../labels/index.ts';
-import type { InferenceBackend, LoadedModel } from '../ml/index.ts';
+import { checkSymmetryCount } from '../ml/index.ts';
+import type { InferenceBackend, LoadedModel, SymmetryCount } from '../ml/index.ts';
 import type { BuildingFeature } from '../polygons/index.ts';
 import { invalid } from '../shared/index.ts';
 import type { Progress } from '../shared/index.ts';
@@ -45,6 +46,11 @@ export type PredictOptions = {
   conflateThreshold?: number;
   /** Windows per model run, default 8. */
   batchSize?: number;
+  /**
+   * Test-time augmentation: average the probabilities over this many symmetries of each window (1, 2, 4 or 8; see
+   * `symmetryAveraged`), default 1. Costs that many model runs per window.
+   */
+  tta?: number;
   /** onnxruntime threads (over all inference workers), default one per core. */
   threads?: number;
   /**
@@ -99,6 +105,7 @@ export type ResolvedSettings = {
   overlapPx: number;
   conflateThreshold: number | undefined;
   batchSize: number;
+  tta: SymmetryCount;
   concurrency: number;
   source: string;
   edgeMarginM: number;
@@ -131,6 +138,7 @@ export function resolveSettings(options: PredictOptions): ResolvedSettings {
     overlapPx: options.overlapPx ?? DEFAULT_OVERLAP_PX,
     conflateThreshold: options.conflateThreshold,
     batchSize: options.batchSize ?? 8,
+    tta: checkSymmetryCount(options.tta ?? 1),
     concurrency: options.concurrency ?? 8,
     source: options.source ?? 'fAIr',
     edgeMarginM: options.edgeMarginM ?? 30,

@@ -95,7 +95,7 @@ describe('predictBuildings stitching', () => {
     );
   });
 
-  it('finds the same polygons with narrow stripes, no overlap or a wide overlap', async () => {
+  it('finds the same polygons with narrow stripes, no overlap, a wide overlap or test-time augmentation', async () => {
     // Many buildings over a 6 × 5 tile grid, at every kind of position relative to tile edges.
     const rects: PixelRect[] = [];
     for (let i = 0; i < 6 * 5 * 3; i++) {
@@ -111,6 +111,7 @@ describe('predictBuildings stitching', () => {
         { overlapPx: 0 },
         { overlapPx: 24, maxStripeWidthPx: 256 },
         { overlapPx: 8, maxStripeWidthPx: 512, batchSize: 3 },
+        { overlapPx: 16, batchSize: 5, tta: 8 },
       ]) {
         const { features, summary } = await predictBuildings({
           model,
@@ -125,9 +126,16 @@ describe('predictBuildings stitching', () => {
           truth,
           { threshold: 0.9 },
         );
-        expect({ ...extra, stripes: summary.stripes > 1, tp: match.tp, fp: match.fp }).toEqual({
+        expect({
+          ...extra,
+          stripes: summary.stripes > 1,
+          tta: summary.tta,
+          tp: match.tp,
+          fp: match.fp,
+        }).toEqual({
           ...extra,
           stripes: extra.maxStripeWidthPx !== undefined,
+          tta: extra.tta ?? 1,
           tp: rects.length,
           fp: 0,
         });

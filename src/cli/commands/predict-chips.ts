@@ -6,13 +6,14 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type * as MlModule from '../../ml/index.ts';
 import type { InferenceBackend, PredictionSummary } from '../../ml/index.ts';
 import { createProgressBar, type Config } from '../../shared/index.ts';
-import { integerIn, numberIn } from '../flags.ts';
+import { TTA_OPTION, integerIn, numberIn } from '../flags.ts';
 
 // ml loads onnxruntime and sharp: only when the command runs, so other commands start fast.
 const ml = async (): Promise<typeof MlModule> => import('../../ml/index.ts');
 
 type PredictFlags = {
   model: string;
+  tta: number;
   chips: string;
   out: string;
   batchSize: number;
@@ -47,6 +48,7 @@ export function registerPredictChipsCommands(program: Command, _config: Config):
       'node',
     )
     .option('--threads <n>', 'runtime threads (default: the runtime decides)', integerIn('threads', 1, 256))
+    .option(...TTA_OPTION)
     .option('--json', 'print predictions.json instead of a short summary')
     .action(async (flags: PredictFlags) => runPredict(flags));
 }
@@ -58,6 +60,7 @@ async function runPredict(flags: PredictFlags): Promise<void> {
     chipsDir: flags.chips,
     outDir: flags.out,
     batchSize: flags.batchSize,
+    tta: flags.tta,
     backend: flags.backend,
     ...(flags.threshold === undefined ? {} : { threshold: flags.threshold }),
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),

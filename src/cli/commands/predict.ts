@@ -11,7 +11,7 @@ import type { BuildingFeature } from '../../polygons/index.ts';
 import type * as PredictModule from '../../predict/index.ts';
 import type { FeatureWriter, PredictSummary } from '../../predict/index.ts';
 import { createProgressBar, invalid, type Config } from '../../shared/index.ts';
-import { integerIn, numberIn } from '../flags.ts';
+import { TTA_OPTION, integerIn, numberIn } from '../flags.ts';
 
 // predict loads onnxruntime and sharp: only when the command runs, so other commands start fast.
 const predictModule = async (): Promise<typeof PredictModule> => import('../../predict/index.ts');
@@ -20,6 +20,7 @@ type Format = 'geojson' | 'osm';
 
 type PredictFlags = {
   model: string;
+  tta: number;
   imagery: string;
   bbox?: string;
   aoi?: string;
@@ -112,6 +113,7 @@ export function registerPredictCommands(program: Command, config: Config): void 
       'sessions running batches side by side, sharing the threads (default: one per thread, at most 4)',
       integerIn('inference workers', 1, 256),
     )
+    .option(...TTA_OPTION)
     .option('--backend <name>', 'onnxruntime backend: node or web', parseBackend, 'node')
     .option('--concurrency <n>', 'tile reads in flight', integerIn('concurrency', 1, 64), 8)
     .option('--json', 'print the summary as JSON')
@@ -161,6 +163,7 @@ async function runPredict(flags: PredictFlags, config: Config): Promise<void> {
       ...(flags.conflateThreshold === undefined ? {} : { conflateThreshold: flags.conflateThreshold }),
       source: flags.source,
       batchSize: flags.batchSize,
+      tta: flags.tta,
       ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       ...(flags.inferenceWorkers === undefined ? {} : { inferenceWorkers: flags.inferenceWorkers }),
       backend: flags.backend,

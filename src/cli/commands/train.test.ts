@@ -100,6 +100,21 @@ describe('fair evaluate', () => {
   });
 });
 
+describe('fair evaluate --tta', () => {
+  it('averages 8 symmetries of each chip, and names a count other than 1, 2, 4 or 8', async () => {
+    const args = ['evaluate', '--model', path.join(out, 'model.onnx'), '--dataset', datasetDir];
+    const averaged = await fair([...args, '--tta', '8']);
+    expect(averaged.code, averaged.stderr).toBe(0);
+    expect(averaged.stdout).toMatch(/averaged over 8 symmetries/);
+    expect(averaged.stdout).toMatch(/objects: F1 \d/);
+    const wrong = await fair([...args, '--tta', '3']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim()).toBe(
+      'fair: error: test-time augmentation must be 1, 2, 4 or 8 symmetries, got 3',
+    );
+  });
+});
+
 describe('fair bench train', () => {
   it('prints ms per step and peak RSS as JSON', async () => {
     const run = await fair([

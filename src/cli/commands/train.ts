@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type * as Ml from '../../ml/index.ts';
 import { createProgressBar } from '../../shared/index.ts';
 import type { Config } from '../../shared/index.ts';
-import { integerIn } from '../flags.ts';
+import { TTA_OPTION, integerIn } from '../flags.ts';
 
 // The ml domain (onnxruntime, sharp) loads only when one of these commands runs.
 const mlModule = async (): Promise<typeof Ml> => import('../../ml/index.ts');
@@ -42,6 +42,7 @@ type EvaluateFlags = {
   seed?: number;
   batchSize?: number;
   threads?: number;
+  tta: number;
   json?: boolean;
 };
 
@@ -134,6 +135,7 @@ export function registerTrainCommands(program: Command, _config: Config): void {
     .option('--seed <s>', 'seed of that split (default 42)', integerIn('seed', 0, 2 ** 32 - 1))
     .option('--batch-size <n>', 'chips per inference run (default 8)', integerIn('batch size', 1, 1024))
     .option('--threads <n>', 'onnxruntime threads (default one per core)', integerIn('threads', 1, 256))
+    .option(...TTA_OPTION)
     .option('--json', 'print only the metrics as JSON')
     .action(async (flags: EvaluateFlags) => runEvaluate(flags));
   const bench =
@@ -242,6 +244,7 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
     ...(flags.seed === undefined ? {} : { seed: flags.seed }),
     ...(flags.batchSize === undefined ? {} : { batchSize: flags.batchSize }),
     ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+    tta: flags.tta,
   });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(result.metrics)}\n`);
@@ -250,7 +253,8 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
   const { metrics: m, details: d } = result;
   process.stdout.write(
     [
-      `${flags.model} (${result.modelKind}) on ${flags.dataset} (${result.datasetKind}, ${result.chips} chips)`,
+      `${flags.model} (${result.modelKind}) on ${flags.dataset} (${result.datasetKind}, ${result.chips} chips)` +
+        (flags.tta > 1 ? `, averaged over ${flags.tta} symmetries` : ''),
       `pixels: IoU ${fixed(m.pixel_iou)}, precision ${fixed(m.pixel_precision)}, recall ${fixed(m.pixel_recall)}`,
       `objects: F1 ${fixed(m.object_f1)}, precision ${fixed(m.object_precision)}, recall ${fixed(m.object_recall)} (${d.object_tp} matched, ${d.object_fp} false, ${d.object_fn} missed)`,
     ].join('\n') + '\n',

@@ -121,6 +121,24 @@ describe('predictChips over Banepa chips', () => {
         ).toBeLessThanOrEqual(1);
   });
 
+  it('averages flipped copies of each window with tta 4, and records it', async () => {
+    const flipped = join(dir, 'out-tta');
+    const averaged = await predictChips({
+      model: binary,
+      chipsDir: join(dir, 'banepa'),
+      outDir: flipped,
+      tta: 4,
+    });
+    expect([summary.tta, averaged.tta]).toEqual([1, 4]);
+    const stem = CHIPS[0]?.replace('.tif', '') ?? '';
+    const [plain, tta] = [
+      await grey(join(out(), `${stem}.prob.png`)),
+      await grey(join(flipped, `${stem}.prob.png`)),
+    ];
+    const changed = plain.data.filter((v, i) => Math.abs(v - (tta.data[i] as number)) > 2).length;
+    expect(changed).toBeGreaterThan(plain.data.length / 100);
+  });
+
   it('gives the same PNGs on the web backend (within one grey level)', async () => {
     const chips = join(dir, 'tiny');
     await mkdir(chips);
@@ -205,6 +223,9 @@ describe('predictChips on odd chips', () => {
     await expect(
       predictChips({ model: binary, chipsDir: join(dir, 'odd'), outDir: join(dir, 'x'), threshold: 2 }),
     ).rejects.toThrow(/threshold must be/);
+    await expect(
+      predictChips({ model: binary, chipsDir: join(dir, 'odd'), outDir: join(dir, 'x'), tta: 3 }),
+    ).rejects.toThrow(/test-time augmentation must be 1, 2, 4 or 8 symmetries, got 3/);
     await expect(
       predictChips({ model: binary, chipsDir: join(dir, 'missing'), outDir: join(dir, 'x') }),
     ).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });

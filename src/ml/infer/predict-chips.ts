@@ -12,6 +12,8 @@ import type { Progress } from '../../shared/index.ts';
 import { ProbabilityCanvas, planWindows, resizeForPlan, windowInput } from './chip-windows.ts';
 import type { WindowPlan } from './chip-windows.ts';
 import { createInferenceSession } from './inference-session.ts';
+import { checkSymmetryCount, symmetryAveraged } from './symmetry-averaging.ts';
+import type { SymmetryCount } from './symmetry-averaging.ts';
 import type { InferenceBackend, InferenceSession } from './inference-session.ts';
 import { listChips } from './list-chips.ts';
 import type { ChipSource } from './list-chips.ts';
@@ -40,6 +42,8 @@ export type PredictChipsOptions = {
   threads?: number;
   /** Binary-mask threshold, default the card's (0.5 unless the trainer chose another). */
   threshold?: number;
+  /** Symmetries averaged per window (test-time augmentation, see {@link symmetryAveraged}), default 1. */
+  tta?: number;
   /** Progress sink (one tick per chip), default silent. */
   progress?: Progress;
 };
@@ -79,6 +83,8 @@ export type PredictionSummary = {
   };
   backend: InferenceBackend;
   batchSize: number;
+  /** Symmetries averaged per window (1 = no test-time augmentation). */
+  tta: number;
   threshold: number;
   /** How to read the mask PNGs. */
   maskEncoding: string;
@@ -91,14 +97,14 @@ export type PredictionSummary = {
 
 type ChipState = { chip: ChipSource; plan: WindowPlan; canvas: ProbabilityCanvas; remaining: number };
 
-function checkOptions(options: PredictChipsOptions): { batchSize: number } {
+function checkOptions(options: PredictChipsOptions): { batchSize: number; tta: SymmetryCount } {
   const batchSize = options.batchSize ?? 8;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024)
     invalid(`batch size must be an integer from 1 to 1024, got ${batchSize}`);
   const { threshold } = options;
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
     invalid(`threshold must be a number from 0 to 1, got ${threshold}`);
-  return { batchSize };
+  return { batchSize, tta: checkSymmetryCount(options.tta ?? 1) };
 }
 
 async function ensureOutDir(dir: string, chipsDir: string): Promise<void> {
@@ -223,18 +229,21 @@ async function runChips(
  */
 export async function predictChips(options: PredictChipsOptions): Promise<PredictionSummary> {
   const started = Date.now();
-  const { batchSize } = checkOptions(options);
+  const { batchSize, tta } = checkOptions(options);
   const model = typeof options.model === 'string' ? await loadModel(options.model) : options.model;
   const chips = await listChips(options.chipsDir);
   await ensureOutDir(options.outDir, options.chipsDir);
   const backend = options.backend ?? 'node';
   const threshold = options.threshold ?? model.card.threshold;
-  const session = await createInferenceSession(model.bytes, {
-    backend,
-    name: model.onnxPath,
-    inputSize: model.card.inputSize,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-  });
+  const session = symmetryAveraged(
+    await createInferenceSession(model.bytes, {
+      backend,
+      name: model.onnxPath,
+      inputSize: model.card.inputSize,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    }),
+    tta,
+  );
   const progress = options.progress ?? silentProgress;
   let result: Awaited<ReturnType<typeof runChips>>;
   try {
@@ -268,6 +277,7 @@ export async function predictChips(options: PredictChipsOptions): Promise<Predic
     },
     backend,
     batchSize,
+    tta,
     threshold,
     maskEncoding: maskEncoding(card.classes, card.classNames, threshold),
     chips: result.done,

@@ -6,7 +6,13 @@ import { readDataset } from '../../datasets/index.ts';
 import type { ChipEntry } from '../../datasets/index.ts';
 import { invalid, silentProgress } from '../../shared/index.ts';
 import type { Progress } from '../../shared/index.ts';
-import { callerNormalization, createInferenceSession, loadModel } from '../infer/index.ts';
+import {
+  callerNormalization,
+  checkSymmetryCount,
+  createInferenceSession,
+  loadModel,
+  symmetryAveraged,
+} from '../infer/index.ts';
 import type { SegmentationMetrics } from '../metrics/index.ts';
 import { evaluationInput } from './batches.ts';
 import { createChipScorer, minBuildingPixels } from './chip-scoring.ts';
@@ -29,6 +35,8 @@ export type EvaluateOptions = {
   batchSize?: number;
   /** onnxruntime threads, default one per core. */
   threads?: number;
+  /** Symmetries averaged per chip (test-time augmentation, see `symmetryAveraged`), default 1. */
+  tta?: number;
   /** Progress in chips. */
   progress?: Progress;
   signal?: AbortSignal;
@@ -68,6 +76,7 @@ function chipsToScore(
  * const { metrics } = await evaluateModel({ model: 'runs/banepa/model.onnx', datasetDir: 'datasets/banepa-test' });
  */
 export async function evaluateModel(options: EvaluateOptions): Promise<EvaluationResult> {
+  const tta = checkSymmetryCount(options.tta ?? 1);
   const model = await loadModel(options.model);
   const manifest = await readDataset(options.datasetDir);
   const entries = chipsToScore(options, manifest);
@@ -82,10 +91,13 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     entries,
     options.signal === undefined ? {} : { signal: options.signal },
   );
-  const session = await createInferenceSession(model.bytes, {
-    name: model.onnxPath,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-  });
+  const session = symmetryAveraged(
+    await createInferenceSession(model.bytes, {
+      name: model.onnxPath,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    }),
+    tta,
+  );
   const scorer = createChipScorer({
     size: store.size,
     classes: card.classes,
