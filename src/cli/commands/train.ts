@@ -107,7 +107,10 @@ export function registerTrainCommands(program: Command, _config: Config): void {
     .option('--weight-decay <x>', 'weight decay (default 0.0001)', (v: string) =>
       v === '0' ? 0 : positiveNumber('weight decay')(v),
     )
-    .option('--loss <name>', 'loss of binary datasets: bce-dice, bce or dice (default bce-dice)')
+    .option(
+      '--loss <name>',
+      'loss: bce-dice, bce or dice for binary masks; ce or ce-dice (cross-entropy + soft Dice) for multi-class masks (default bce-dice, ce)',
+    )
     .option(
       '--patience <n>',
       'early stopping after n epochs without improvement, 0 = off (default 10)',
@@ -181,7 +184,7 @@ function trainOptions(ml: typeof Ml, flags: TrainFlags, signal: AbortSignal): Ml
     ...defined('seed', flags.seed),
     ...defined('optimizer', flags.optimizer as Ml.OptimizerName | undefined),
     ...defined('weightDecay', flags.weightDecay),
-    ...defined('binaryLoss', flags.loss as Ml.BinaryLossName | undefined),
+    ...defined('loss', flags.loss as Ml.LossName | undefined),
     ...defined('augment', flags.augment ? undefined : false),
     ...defined('threads', flags.threads),
     ...defined('name', flags.name),

@@ -129,6 +129,12 @@ describe('loss heads against float64 central differences', () => {
       multi,
       { kind: 'softmax-ce', classWeights: [1, 1.19, 2.91, 7.28] },
     ],
+    ['softmax cross-entropy + soft Dice', multi, { kind: 'softmax-ce', diceWeight: 0.8 }],
+    [
+      'class-weighted softmax cross-entropy + soft Dice',
+      multi,
+      { kind: 'softmax-ce', classWeights: [1, 1.19, 2.91, 7.28], diceWeight: 1 },
+    ],
   ];
   for (const [label, net, loss] of cases)
     it(label, async () => {

@@ -13,13 +13,15 @@ import { sizeOf } from './network.ts';
  * - `bce`: mean of −[w·y·log p + (1−y)·log(1−p)], p = sigmoid(logit), w = `posWeight` (default 1).
  * - `dice`: 1 − (2Σpy + 1)/(Σp + Σy + 1), sums over the whole batch (stable on chips without buildings).
  * - `bce-dice`: bce + `diceWeight` (default 1) · dice.
- * - `softmax-ce`: Σ w_y·(−log softmax_y) / Σ w_y over pixels, w = `classWeights` (default all 1).
+ * - `softmax-ce`: Σ w_y·(−log softmax_y) / Σ w_y over pixels, w = `classWeights` (default all 1), plus
+ *   `diceWeight` (default 0) · the mean soft Dice loss of the classes after the first (background), each summed over
+ *   the whole batch's labelled pixels: Dice rewards the overlap of thin classes (boundary, contact) directly.
  */
 export type LossSpec =
   | { kind: 'bce'; posWeight?: number }
   | { kind: 'dice' }
   | { kind: 'bce-dice'; posWeight?: number; diceWeight?: number }
-  | { kind: 'softmax-ce'; classWeights?: number[] };
+  | { kind: 'softmax-ce'; classWeights?: number[]; diceWeight?: number };
 
 /** Smoothing term of the soft Dice ratio. */
 export const DICE_SMOOTHING = 1;
@@ -47,6 +49,9 @@ export function validateLoss(loss: LossSpec, classes: number): void {
     if (w !== undefined && w.length !== classes)
       invalid(`loss classWeights needs ${classes} values, got ${w.length}`);
     w?.forEach((v, i) => positive(v, `loss classWeights[${i}]`));
+    const d = loss.diceWeight;
+    if (d !== undefined && !(Number.isFinite(d) && d >= 0))
+      invalid(`loss diceWeight must be a number ≥ 0, got ${d}`);
     return;
   }
   if (loss.kind !== 'bce' && loss.kind !== 'dice' && loss.kind !== 'bce-dice')
@@ -125,6 +130,41 @@ function softmaxCrossEntropy(
 }
 
 /**
+ * Mean over the foreground classes c ≥ 1 of 1 − (2I_c + s)/D_c, with I_c = Σ p_c·t_c, D_c = Σ p_c·v + Σ t_c + s and
+ * v = Σ_c t_c the labelled-pixel mask, sums over batch and space. dL/dp_c = (R_c·v − 2t_c)/(K·D_c) for c ≥ 1 (0 for
+ * the background), R_c the ratio, K = C − 1; through the softmax dx = p·(dp − Σ_c p_c·dp_c).
+ */
+function softmaxDice(g: GraphBuilder, p: string, t: string, classes: number, grad: boolean): LossValues {
+  const s = g.constant(DICE_SMOOTHING);
+  const overBatchAndSpace = (x: string) => g.op('ReduceSum', [x, g.ints([0, 2, 3])], { keepdims: 1 });
+  const labelled = g.op('ReduceSum', [t, g.ints([1])], { keepdims: 1 });
+  const foreground = Array.from({ length: classes }, (_, c) => (c === 0 ? 0 : 1 / (classes - 1)));
+  const classMean = g.constant(foreground, [1, classes, 1, 1]);
+  const intersection = overBatchAndSpace(g.op('Mul', [p, t]));
+  const denominator = g.op('Add', [
+    g.op('Add', [overBatchAndSpace(g.op('Mul', [p, labelled])), overBatchAndSpace(t)]),
+    s,
+  ]);
+  const ratio = g.op('Div', [g.op('Add', [g.op('Mul', [intersection, g.constant(2)]), s]), denominator]);
+  const loss = g.op('Sub', [g.constant(1), sumAll(g, g.op('Mul', [ratio, classMean]))]);
+  if (!grad) return { loss, dLogits: undefined };
+  const dp = g.op('Mul', [
+    g.op('Sub', [g.op('Mul', [ratio, labelled]), g.op('Mul', [t, g.constant(2)])]),
+    g.op('Div', [classMean, denominator]),
+  ]);
+  const expected = g.op('ReduceSum', [g.op('Mul', [p, dp]), g.ints([1])], { keepdims: 1 });
+  return { loss, dLogits: g.op('Mul', [p, g.op('Sub', [dp, expected])]) };
+}
+
+/** The weighted sum of two losses (the second weighted by `lambda`). */
+function combined(g: GraphBuilder, a: LossValues, b: LossValues, lambda: number): LossValues {
+  const weight = g.constant(lambda);
+  const loss = g.op('Add', [a.loss, g.op('Mul', [b.loss, weight])]);
+  if (a.dLogits === undefined || b.dLogits === undefined) return { loss, dLogits: undefined };
+  return { loss, dLogits: g.op('Add', [a.dLogits, g.op('Mul', [b.dLogits, weight])]) };
+}
+
+/**
  * Emits the loss of `logits` against `target` (same shape, see {@link LossSpec}).
  * @param g - graph under construction
  * @param loss - the loss (assumed validated with {@link validateLoss})
@@ -151,13 +191,13 @@ export function emitLoss(
       return dice(g, probabilities, target, grad);
     case 'bce-dice': {
       const b = bce(g, logits, probabilities, target, n, loss.posWeight ?? 1, grad);
-      const d = dice(g, probabilities, target, grad);
-      const lambda = g.constant(loss.diceWeight ?? 1);
-      const total = g.op('Add', [b.loss, g.op('Mul', [d.loss, lambda])]);
-      if (b.dLogits === undefined || d.dLogits === undefined) return { loss: total, dLogits: undefined };
-      return { loss: total, dLogits: g.op('Add', [b.dLogits, g.op('Mul', [d.dLogits, lambda])]) };
+      return combined(g, b, dice(g, probabilities, target, grad), loss.diceWeight ?? 1);
     }
-    case 'softmax-ce':
-      return softmaxCrossEntropy(g, logits, probabilities, target, loss.classWeights, grad);
+    case 'softmax-ce': {
+      const ce = softmaxCrossEntropy(g, logits, probabilities, target, loss.classWeights, grad);
+      const lambda = loss.diceWeight ?? 0;
+      if (lambda === 0) return ce;
+      return combined(g, ce, softmaxDice(g, probabilities, target, shape[1] ?? 2, grad), lambda);
+    }
   }
 }

@@ -6,8 +6,9 @@
 export { trainModel } from './train-model.ts';
 export type { TrainResult } from './train-model.ts';
 export {
-  BINARY_LOSS_NAMES,
   DEFAULT_AUGMENT,
+  LOSS_MASK_KIND,
+  LOSS_NAMES,
   MONITOR_METRICS,
   OPTIMIZER_NAMES,
   defaultSchedule,
@@ -15,9 +16,9 @@ export {
 } from './train-options.ts';
 export type {
   AugmentSettings,
-  BinaryLossName,
   EarlyStopping,
   EpochReport,
+  LossName,
   MonitorMetric,
   OptimizerName,
   ResolvedOptions,

@@ -51,7 +51,11 @@ const lossSchema = z.discriminatedUnion('kind', [
     posWeight: z.number().optional(),
     diceWeight: z.number().optional(),
   }),
-  z.object({ kind: z.literal('softmax-ce'), classWeights: z.array(z.number()).optional() }),
+  z.object({
+    kind: z.literal('softmax-ce'),
+    classWeights: z.array(z.number()).optional(),
+    diceWeight: z.number().min(0).optional(),
+  }),
 ]);
 
 /** zod schema of {@link RunConfig}. */

@@ -119,7 +119,7 @@ function newConfig(
     manifest.maskKind,
     maxClassValue(manifest) + 1,
     storeMasks(train),
-    resolved.binaryLoss,
+    resolved.loss,
   );
   const steps = resolved.epochs * stepsPerEpoch(train.count, resolved.batchSize);
   return {

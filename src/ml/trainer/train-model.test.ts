@@ -166,7 +166,7 @@ describe('trainModel early stopping', () => {
 });
 
 describe('trainModel on multi-class masks', () => {
-  it('fine-tunes a binary base into 4 classes by re-initialising the head', async () => {
+  it('fine-tunes a binary base into 4 classes by re-initialising the head, with cross-entropy + Dice', async () => {
     const notes: string[] = [];
     const result = await trainModel(
       {
@@ -175,6 +175,7 @@ describe('trainModel on multi-class masks', () => {
         epochs: 1,
         batchSize: 4,
         threads: 2,
+        loss: 'ce-dice',
         base: join(work, 'full', BEST_CHECKPOINT_FILE),
       },
       { onNote: (n) => notes.push(n) },
@@ -183,10 +184,11 @@ describe('trainModel on multi-class masks', () => {
       /has 1 classes; the head \(head\.weight, head\.bias\) was re-initialised for 4/,
     );
     expect(result.config).toMatchObject({ classes: 4, maskKind: 'multi', monitor: 'object_f1' });
-    expect(result.config.loss.kind).toBe('softmax-ce');
+    expect(result.config.loss).toMatchObject({ kind: 'softmax-ce', diceWeight: 1 });
     expect(Number.isFinite(result.metrics?.object_f1)).toBe(true);
     const card = JSON.parse(await readFile(join(work, 'multi-out', 'model.json'), 'utf8'));
     expect(card).toMatchObject({ classes: 4, maskKind: 'multi', activation: 'softmax' });
+    expect(card.training.loss).toMatchObject({ kind: 'softmax-ce', diceWeight: 1 });
   });
 
   it('skips a default base that does not fit, and one that is missing', async () => {

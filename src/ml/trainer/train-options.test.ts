@@ -34,6 +34,7 @@ describe('resolveTrainOptions', () => {
     [{ valRatio: 1 }, /validation ratio must be between 0 and 1/],
     [{ model: 'resnet' as 'unet-s' }, /unknown model resnet/],
     [{ optimizer: 'lion' as 'adam' }, /optimizer lion is unknown/],
+    [{ loss: 'focal' as 'ce' }, /loss focal is unknown/],
     [{ earlyStopping: { monitor: 'accuracy' as 'pixel_iou' } }, /monitor accuracy is unknown/],
     [{ base: 'a', resume: 'b' }, /either base or resume/],
     [{ augment: { brightness: 2 } }, /augment brightness must be in \[0, 1\]/],
@@ -51,9 +52,10 @@ describe('resolveTrainOptions', () => {
 describe('trainingTarget', () => {
   it('weights sparse building pixels in binary BCE', () => {
     const mask = Uint8Array.from({ length: 100 }, (_, i) => (i < 10 ? 1 : 0));
-    const target = trainingTarget('binary', 2, [mask], 'bce-dice');
+    const target = trainingTarget('binary', 2, [mask], undefined);
     expect(target.classes).toBe(1);
     expect(target.loss).toEqual({ kind: 'bce-dice', posWeight: 3 });
+    expect(trainingTarget('binary', 2, [mask], 'bce').loss).toEqual({ kind: 'bce', posWeight: 3 });
     expect(trainingTarget('binary', 2, [mask], 'dice').loss).toEqual({ kind: 'dice' });
   });
 
@@ -61,13 +63,29 @@ describe('trainingTarget', () => {
     const mask = Uint8Array.from({ length: 10000 }, (_, i) =>
       i < 2500 ? 1 : i < 2600 ? 2 : i < 2601 ? 3 : 0,
     );
-    const target = trainingTarget('multi', 4, [mask], 'bce-dice');
+    const target = trainingTarget('multi', 4, [mask], undefined);
     expect(target.classes).toBe(4);
     expect(target.loss.kind).toBe('softmax-ce');
     const weights = (target.loss as { classWeights: number[] }).classWeights;
     expect(weights[0]).toBe(1);
     expect(weights[1]).toBeCloseTo(Math.sqrt(0.7399 / 0.25), 3);
     expect(weights[3]).toBe(10);
+    expect(target.loss).not.toHaveProperty('diceWeight');
+    expect(trainingTarget('multi', 4, [mask], 'ce-dice').loss).toEqual({
+      kind: 'softmax-ce',
+      classWeights: weights,
+      diceWeight: 1,
+    });
+  });
+
+  it('refuses a loss made for the other mask kind, naming the ones that fit', () => {
+    const mask = Uint8Array.from({ length: 100 }, (_, i) => i % 4);
+    expect(() => trainingTarget('multi', 4, [mask], 'bce-dice')).toThrow(
+      "loss bce-dice trains binary masks, but the dataset's masks are multi: use ce or ce-dice",
+    );
+    expect(() => trainingTarget('binary', 2, [mask.map((v) => v % 2)], 'ce')).toThrow(
+      "loss ce trains multi masks, but the dataset's masks are binary: use bce, bce-dice or dice",
+    );
   });
 });
 

@@ -2,6 +2,7 @@
  * @module ml/trainer/train-options — the options of `trainModel`, their defaults and validation, and the callbacks a
  * training run reports through (issue 3 §4).
  */
+import type { MaskKind } from '../../datasets/index.ts';
 import { invalid } from '../../shared/index.ts';
 import type { Progress } from '../../shared/index.ts';
 import type { SegmentationMetrics } from '../metrics/index.ts';
@@ -20,10 +21,22 @@ export type OptimizerName = 'adamw' | 'adam' | 'sgd';
 /** Every optimiser name. */
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adamw', 'adam', 'sgd'];
 
-/** Losses of binary datasets; multi-class datasets always use class-weighted softmax cross-entropy. */
-export type BinaryLossName = 'bce' | 'bce-dice' | 'dice';
-/** Every binary loss name. */
-export const BINARY_LOSS_NAMES: readonly BinaryLossName[] = ['bce', 'bce-dice', 'dice'];
+/**
+ * Training losses by name, each for one mask kind (see `LossSpec` in ml/graph): binary masks `bce-dice` (default),
+ * `bce` or `dice`; multi-class masks `ce` (class-weighted softmax cross-entropy, default) or `ce-dice` (the same plus
+ * the mean soft Dice of the building classes).
+ */
+export type LossName = 'bce' | 'bce-dice' | 'dice' | 'ce' | 'ce-dice';
+/** The mask kind each loss trains. */
+export const LOSS_MASK_KIND: Readonly<Record<LossName, MaskKind>> = {
+  bce: 'binary',
+  'bce-dice': 'binary',
+  dice: 'binary',
+  ce: 'multi',
+  'ce-dice': 'multi',
+};
+/** Every loss name. */
+export const LOSS_NAMES = Object.keys(LOSS_MASK_KIND) as readonly LossName[];
 
 /** Augmentation of training chips (validation chips are never augmented). */
 export type AugmentSettings = {
@@ -86,8 +99,8 @@ export type TrainOptions = {
   weightDecay?: number;
   /** Clip the global gradient norm to this value, default no clipping. */
   gradientClip?: number;
-  /** Loss of binary datasets, default `bce-dice` (BCE with a positive weight from class frequencies, plus Dice). */
-  binaryLoss?: BinaryLossName;
+  /** Loss, default `bce-dice` for binary masks and `ce` for multi-class masks (see {@link LossName}). */
+  loss?: LossName;
   /** Share of chips (by spatial block of tiles) held out for validation, in (0, 1), default 0.2. */
   valRatio?: number;
   /** Seed of initialisation, split, shuffling and augmentation, default 42. */
@@ -155,7 +168,8 @@ export type ResolvedOptions = {
   optimizer: OptimizerName;
   weightDecay: number;
   gradientClip: number | undefined;
-  binaryLoss: BinaryLossName;
+  /** The loss asked for, undefined for the mask kind's default. */
+  loss: LossName | undefined;
   valRatio: number;
   seed: number;
   freezeEncoder: boolean;
@@ -229,7 +243,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedOptions {
     optimizer: pickOne('optimizer', options.optimizer ?? 'adamw', OPTIMIZER_NAMES),
     weightDecay: nonNegative('weight decay', options.weightDecay ?? 1e-4),
     gradientClip,
-    binaryLoss: pickOne('binary loss', options.binaryLoss ?? 'bce-dice', BINARY_LOSS_NAMES),
+    loss: options.loss === undefined ? undefined : pickOne('loss', options.loss, LOSS_NAMES),
     valRatio,
     seed,
     freezeEncoder: options.freezeEncoder ?? false,

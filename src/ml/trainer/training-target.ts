@@ -5,7 +5,9 @@
 import type { MaskKind } from '../../datasets/index.ts';
 import type { LossSpec } from '../graph/index.ts';
 import { classFrequencies, inverseSqrtFrequencyWeights, positiveWeightForBinary } from '../train/index.ts';
-import type { BinaryLossName } from './train-options.ts';
+import { invalid } from '../../shared/index.ts';
+import { LOSS_MASK_KIND, LOSS_NAMES } from './train-options.ts';
+import type { LossName } from './train-options.ts';
 
 /** Largest class weight (binary positive weight or multi-class weight): keeps a nearly absent class from dominating. */
 export const MAX_CLASS_WEIGHT = 10;
@@ -27,28 +29,39 @@ const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
  * - binary: 1 channel; `bce-dice` (default), `bce` or `dice`; the BCE positive weight is √(f_background / f_building),
  *   capped at {@link MAX_CLASS_WEIGHT}.
  * - multi: one channel per class (4 for RAMP masks); softmax cross-entropy with weights √(f_0 / f_c) (background 1;
- *   on Banepa 1 / 1.19 / 2.91 / 7.28), capped at {@link MAX_CLASS_WEIGHT}.
+ *   on Banepa 1 / 1.19 / 2.91 / 7.28), capped at {@link MAX_CLASS_WEIGHT}: `ce` (default), or `ce-dice` adding the
+ *   mean soft Dice of the building classes with weight 1.
  * @param maskKind - the dataset's mask kind
  * @param classValues - number of mask values (2 for binary, 4 for RAMP masks)
  * @param masks - the training masks
- * @param binaryLoss - loss of binary datasets
+ * @param lossName - the loss asked for, undefined for the mask kind's default
  * @returns classes, loss and the frequencies behind the weights
- * @throws AppError INVALID_PARAMETER_VALUE when a mask holds a value outside the classes, or a multi-class split has
- *   no background pixel
+ * @throws AppError INVALID_PARAMETER_VALUE when the loss is for the other mask kind, a mask holds a value outside the
+ *   classes, or a multi-class split has no background pixel
  */
 export function trainingTarget(
   maskKind: MaskKind,
   classValues: number,
   masks: Iterable<Uint8Array>,
-  binaryLoss: BinaryLossName,
+  lossName: LossName | undefined,
 ): TrainingTarget {
+  if (lossName !== undefined && LOSS_MASK_KIND[lossName] !== maskKind) {
+    const fitting = LOSS_NAMES.filter((n) => LOSS_MASK_KIND[n] === maskKind);
+    const choices = `${fitting.slice(0, -1).join(', ')} or ${fitting.at(-1) ?? ''}`;
+    invalid(
+      `loss ${lossName} trains ${LOSS_MASK_KIND[lossName]} masks, but the dataset's masks are ${maskKind}: use ${choices}`,
+    );
+  }
   const raw = classFrequencies(masks, Math.max(2, classValues));
   const frequencies = raw.map((f) => Math.round(f * 1e6) / 1e6);
   if (maskKind === 'binary') {
     const posWeight = round4(Math.min(MAX_CLASS_WEIGHT, positiveWeightForBinary(raw)));
-    const loss: LossSpec = binaryLoss === 'dice' ? { kind: 'dice' } : { kind: binaryLoss, posWeight };
+    const name = lossName ?? 'bce-dice';
+    const loss: LossSpec =
+      name === 'dice' ? { kind: 'dice' } : { kind: name === 'bce' ? 'bce' : 'bce-dice', posWeight };
     return { maskKind, classes: 1, loss, frequencies };
   }
   const classWeights = inverseSqrtFrequencyWeights(raw, { maxWeight: MAX_CLASS_WEIGHT }).map(round4);
-  return { maskKind, classes: classValues, loss: { kind: 'softmax-ce', classWeights }, frequencies };
+  const dice = lossName === 'ce-dice' ? { diceWeight: 1 } : {};
+  return { maskKind, classes: classValues, loss: { kind: 'softmax-ce', classWeights, ...dice }, frequencies };
 }

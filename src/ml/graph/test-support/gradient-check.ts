@@ -47,13 +47,17 @@ function randomParameter(kind: string, size: number, fanIn: number, rnd: () => n
   }
 }
 
-/** Random targets: 0/1 for one channel, one-hot over channels otherwise. */
+/** Random targets: 0/1 for one channel, one-hot over channels otherwise, with about one pixel in C + 1 unlabelled
+ * (all zero), which the multi-class losses must ignore. */
 function randomTarget(shape: readonly number[], rnd: () => number): Float32Array {
   const [n = 0, c = 0, h = 0, w = 0] = shape;
   const t = new Float32Array(n * c * h * w);
   if (c === 1) return t.map(() => (rnd() < 0.4 ? 1 : 0));
   for (let b = 0; b < n; b++)
-    for (let p = 0; p < h * w; p++) t[(b * c + Math.floor(rnd() * c)) * h * w + p] = 1;
+    for (let p = 0; p < h * w; p++) {
+      const label = Math.floor(rnd() * (c + 1));
+      if (label < c) t[(b * c + label) * h * w + p] = 1;
+    }
   return t;
 }
 

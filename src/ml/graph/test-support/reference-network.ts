@@ -273,9 +273,35 @@ export function referenceLoss(loss: LossSpec, logits: Tensor64, target: Float64A
             weight += tw;
           }
         }
-      return total / Math.max(weight, 1e-12);
+      return total / Math.max(weight, 1e-12) + (loss.diceWeight ?? 0) * softmaxDice(logits, target);
     }
   }
+}
+
+/** Mean soft Dice loss of the classes after the first over the labelled pixels, by {@link LossSpec}'s definition. */
+function softmaxDice(logits: Tensor64, target: Float64Array): number {
+  const [n = 0, c = 0, h = 0, w = 0] = logits.shape;
+  const x = logits.data;
+  const inter = new Float64Array(c);
+  const sumP = new Float64Array(c);
+  const sumT = new Float64Array(c);
+  for (let b = 0; b < n; b++)
+    for (let pix = 0; pix < h * w; pix++) {
+      const idx = (ch: number) => (b * c + ch) * h * w + pix;
+      const e = Array.from({ length: c }, (_, ch) => Math.exp(at(x, idx(ch))));
+      const z = e.reduce((a, v) => a + v, 0);
+      const labelled = Array.from({ length: c }, (_, ch) => at(target, idx(ch))).reduce((a, v) => a + v, 0);
+      for (let ch = 0; ch < c; ch++) {
+        const p = (e[ch] ?? 0) / z;
+        inter[ch] = at(inter, ch) + p * at(target, idx(ch));
+        sumP[ch] = at(sumP, ch) + p * labelled;
+        sumT[ch] = at(sumT, ch) + at(target, idx(ch));
+      }
+    }
+  let ratios = 0;
+  for (let ch = 1; ch < c; ch++)
+    ratios += (2 * at(inter, ch) + DICE_SMOOTHING) / (at(sumP, ch) + at(sumT, ch) + DICE_SMOOTHING);
+  return 1 - ratios / (c - 1);
 }
 
 /** Central differences of `f` with respect to every element of `x` (modified in place and restored). */
