@@ -118,7 +118,7 @@ export function registerTrainCommands(program: Command, _config: Config): void {
     )
     .option(
       '--monitor <metric>',
-      'object_f1, pixel_iou or val_loss (default object_f1 for multi-class, pixel_iou for binary)',
+      'object_f1, pixel_iou or val_loss (default val_loss for multi-class, pixel_iou for binary)',
     )
     .option('--no-augment', 'no flips, rotations or colour jitter')
     .option('--threads <n>', 'onnxruntime threads (default one per core)', integerIn('threads', 1, 256))

@@ -139,7 +139,7 @@ function newConfig(
     seed: resolved.seed,
     freezeEncoder: resolved.freezeEncoder,
     augment: resolved.augment,
-    monitor: resolved.monitor ?? (manifest.maskKind === 'multi' ? 'object_f1' : 'pixel_iou'),
+    monitor: resolved.monitor ?? (manifest.maskKind === 'multi' ? 'val_loss' : 'pixel_iou'),
     patience: resolved.patience,
     minDelta: resolved.minDelta,
     trainChips: train.count,

@@ -183,7 +183,7 @@ describe('trainModel on multi-class masks', () => {
     expect(notes.join('\n')).toMatch(
       /has 1 classes; the head \(head\.weight, head\.bias\) was re-initialised for 4/,
     );
-    expect(result.config).toMatchObject({ classes: 4, maskKind: 'multi', monitor: 'object_f1' });
+    expect(result.config).toMatchObject({ classes: 4, maskKind: 'multi', monitor: 'val_loss' });
     expect(result.config.loss).toMatchObject({ kind: 'softmax-ce', diceWeight: 1 });
     expect(Number.isFinite(result.metrics?.object_f1)).toBe(true);
     const card = JSON.parse(await readFile(join(work, 'multi-out', 'model.json'), 'utf8'));

@@ -62,7 +62,7 @@ export const DEFAULT_AUGMENT: AugmentSettings = {
 export type EarlyStopping = {
   /** Epochs without improvement before stopping, default 10; 0 turns early stopping off. */
   patience?: number;
-  /** Score to follow, default `object_f1` for multi-class datasets and `pixel_iou` for binary ones. */
+  /** Score to follow, default `val_loss` for multi-class datasets and `pixel_iou` for binary ones. */
   monitor?: MonitorMetric;
   /** Smallest change that counts as an improvement, default 0. */
   minDelta?: number;
