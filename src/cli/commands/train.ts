@@ -109,7 +109,7 @@ export function registerTrainCommands(program: Command, _config: Config): void {
     )
     .option(
       '--loss <name>',
-      'loss: bce-dice, bce or dice for binary masks; ce or ce-dice (cross-entropy + soft Dice) for multi-class masks (default bce-dice, ce)',
+      'loss: bce-dice, bce or dice for binary masks; ce or ce-dice (cross-entropy + soft Dice) for multi-class masks (default bce-dice, ce-dice)',
     )
     .option(
       '--patience <n>',

@@ -63,7 +63,7 @@ describe('trainingTarget', () => {
     const mask = Uint8Array.from({ length: 10000 }, (_, i) =>
       i < 2500 ? 1 : i < 2600 ? 2 : i < 2601 ? 3 : 0,
     );
-    const target = trainingTarget('multi', 4, [mask], undefined);
+    const target = trainingTarget('multi', 4, [mask], 'ce');
     expect(target.classes).toBe(4);
     expect(target.loss.kind).toBe('softmax-ce');
     const weights = (target.loss as { classWeights: number[] }).classWeights;
@@ -71,7 +71,7 @@ describe('trainingTarget', () => {
     expect(weights[1]).toBeCloseTo(Math.sqrt(0.7399 / 0.25), 3);
     expect(weights[3]).toBe(10);
     expect(target.loss).not.toHaveProperty('diceWeight');
-    expect(trainingTarget('multi', 4, [mask], 'ce-dice').loss).toEqual({
+    expect(trainingTarget('multi', 4, [mask], undefined).loss).toEqual({
       kind: 'softmax-ce',
       classWeights: weights,
       diceWeight: 1,

@@ -23,8 +23,9 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adamw', 'adam', 'sgd'
 
 /**
  * Training losses by name, each for one mask kind (see `LossSpec` in ml/graph): binary masks `bce-dice` (default),
- * `bce` or `dice`; multi-class masks `ce` (class-weighted softmax cross-entropy, default) or `ce-dice` (the same plus
- * the mean soft Dice of the building classes).
+ * `bce` or `dice`; multi-class masks `ce-dice` (class-weighted softmax cross-entropy plus the mean soft Dice of the
+ * building classes, default) or `ce` (the cross-entropy alone). On Banepa, Dice added 0.010-0.016 hold-out object F1
+ * in each of three seeds.
  */
 export type LossName = 'bce' | 'bce-dice' | 'dice' | 'ce' | 'ce-dice';
 /** The mask kind each loss trains. */
@@ -99,7 +100,7 @@ export type TrainOptions = {
   weightDecay?: number;
   /** Clip the global gradient norm to this value, default no clipping. */
   gradientClip?: number;
-  /** Loss, default `bce-dice` for binary masks and `ce` for multi-class masks (see {@link LossName}). */
+  /** Loss, default `bce-dice` for binary masks and `ce-dice` for multi-class masks (see {@link LossName}). */
   loss?: LossName;
   /** Share of chips (by spatial block of tiles) held out for validation, in (0, 1), default 0.2. */
   valRatio?: number;

@@ -29,8 +29,8 @@ const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
  * - binary: 1 channel; `bce-dice` (default), `bce` or `dice`; the BCE positive weight is √(f_background / f_building),
  *   capped at {@link MAX_CLASS_WEIGHT}.
  * - multi: one channel per class (4 for RAMP masks); softmax cross-entropy with weights √(f_0 / f_c) (background 1;
- *   on Banepa 1 / 1.19 / 2.91 / 7.28), capped at {@link MAX_CLASS_WEIGHT}: `ce` (default), or `ce-dice` adding the
- *   mean soft Dice of the building classes with weight 1.
+ *   on Banepa 1 / 1.19 / 2.91 / 7.28), capped at {@link MAX_CLASS_WEIGHT}, plus the mean soft Dice of the building
+ *   classes with weight 1 (`ce-dice`, default) or not (`ce`).
  * @param maskKind - the dataset's mask kind
  * @param classValues - number of mask values (2 for binary, 4 for RAMP masks)
  * @param masks - the training masks
@@ -62,6 +62,6 @@ export function trainingTarget(
     return { maskKind, classes: 1, loss, frequencies };
   }
   const classWeights = inverseSqrtFrequencyWeights(raw, { maxWeight: MAX_CLASS_WEIGHT }).map(round4);
-  const dice = lossName === 'ce-dice' ? { diceWeight: 1 } : {};
+  const dice = (lossName ?? 'ce-dice') === 'ce-dice' ? { diceWeight: 1 } : {};
   return { maskKind, classes: classValues, loss: { kind: 'softmax-ce', classWeights, ...dice }, frequencies };
 }
