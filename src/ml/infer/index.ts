@@ -33,12 +33,7 @@ export { classGrey, maskRaster, probabilityRaster } from './prediction-rasters.t
 export { WindowBatcher } from './window-batcher.ts';
 export type { BatchRun, OutputSink } from './window-batcher.ts';
 export { listChips } from './list-chips.ts';
-export {
-  SYMMETRY_COUNTS,
-  checkSymmetryCount,
-  symmetryAveraged,
-  symmetrySourceIndex,
-} from './symmetry-averaging.ts';
+export { checkSymmetryCount, symmetryAveraged } from './symmetry-averaging.ts';
 export type { SymmetryCount } from './symmetry-averaging.ts';
 export type { ChipSource } from './list-chips.ts';
 export { PREDICTIONS_FILE, predictChips } from './predict-chips.ts';

@@ -10,8 +10,8 @@ import type { InferenceSession } from './inference-session.ts';
  * (flips and transposes: the whole dihedral group the trainer augments with). */
 export type SymmetryCount = 1 | 2 | 4 | 8;
 
-/** Every accepted {@link SymmetryCount}, for option validation. */
-export const SYMMETRY_COUNTS: readonly SymmetryCount[] = [1, 2, 4, 8];
+/** Every accepted {@link SymmetryCount}. */
+const SYMMETRY_COUNTS: readonly SymmetryCount[] = [1, 2, 4, 8];
 
 /**
  * Where each pixel of a transformed S×S plane comes from: `transformed[i] = plane[map[i]]`. Symmetry k flips
@@ -77,7 +77,10 @@ export function symmetryAveraged(session: InferenceSession, count: number): Infe
       for (let p = 0; p < n * classes; p++) {
         const from = out.subarray(p * plane, (p + 1) * plane);
         const to = mean.subarray(p * plane, (p + 1) * plane);
-        for (let i = 0; i < plane; i++) to[map[i] ?? 0] = (to[map[i] ?? 0] ?? 0) + (from[i] ?? 0);
+        for (let i = 0; i < plane; i++) {
+          const j = map[i] ?? 0;
+          to[j] = (to[j] ?? 0) + (from[i] ?? 0);
+        }
       }
     });
     const scale = 1 / symmetries;

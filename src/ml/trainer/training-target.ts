@@ -3,9 +3,9 @@
  * weights for sparse classes, from the class frequencies of the training chips (issue 3 §4; docs quality-facts.md).
  */
 import type { MaskKind } from '../../datasets/index.ts';
+import { invalid } from '../../shared/index.ts';
 import type { LossSpec } from '../graph/index.ts';
 import { classFrequencies, inverseSqrtFrequencyWeights, positiveWeightForBinary } from '../train/index.ts';
-import { invalid } from '../../shared/index.ts';
 import { LOSS_MASK_KIND, LOSS_NAMES } from './train-options.ts';
 import type { LossName } from './train-options.ts';
 
