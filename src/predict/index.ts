@@ -25,6 +25,8 @@ export { TilePrefetcher, fitTile } from './tile-prefetcher.ts';
 export type { PrefetchOptions, TileResult } from './tile-prefetcher.ts';
 export { createAreaFilter } from './area-filter.ts';
 export { DEFAULT_CONFLATE_THRESHOLD, createConflator } from './conflate.ts';
+export { scoreAgainstReference } from './reference-scores.ts';
+export type { ReferenceScores } from './reference-scores.ts';
 export type { Conflator } from './conflate.ts';
 export type { FeatureWriter, OutputFeature } from './feature-writer.ts';
 export {

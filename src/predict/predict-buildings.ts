@@ -4,8 +4,9 @@
  * row band by row band → polygons → simplify/square/filter → area, conflation → writer. Memory is bounded by one stripe
  * of rows, whatever the area.
  */
-import { metresPerPixel, tileToLonLat } from '../geo/index.ts';
-import type { Tile } from '../geo/index.ts';
+import { metresPerPixel, tileBounds, tileToLonLat } from '../geo/index.ts';
+import type { Polygonal, Tile } from '../geo/index.ts';
+import type { Polygon } from 'geojson';
 import type { ImagerySource } from '../imagery/index.ts';
 import { callerNormalization, createInferenceSession, loadModel, symmetryAveraged } from '../ml/index.ts';
 import type { InferenceSession, LoadedModel } from '../ml/index.ts';
@@ -18,9 +19,12 @@ import { createConflator, DEFAULT_CONFLATE_THRESHOLD } from './conflate.ts';
 import { planGrid } from './grid-plan.ts';
 import type { GridPlan } from './grid-plan.ts';
 import { resolvePredictArea } from './predict-area.ts';
+import type { PredictArea } from './predict-area.ts';
 import { resolveSettings } from './predict-options.ts';
 import type { PredictOptions } from './predict-options.ts';
 import { PreviewCanvas } from './preview.ts';
+import { scoreAgainstReference } from './reference-scores.ts';
+import type { ReferenceScores } from './reference-scores.ts';
 import { StageClock } from './stage-clock.ts';
 import type { StageTimes } from './stage-clock.ts';
 import { runStripe } from './stripe-runner.ts';
@@ -55,6 +59,8 @@ export type PredictSummary = EmitCounts & {
   model: { name: string; architecture: string; classes: number; sha256: string };
   /** Wall time per stage, ms; `fetch` is only the time spent waiting for tiles. */
   stage_ms: StageTimes;
+  /** Object scores of the delivered buildings against `reference`, when it was given. */
+  reference?: ReferenceScores;
 };
 
 /** What `predictBuildings` returns. */
@@ -98,6 +104,15 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
   signal?.addEventListener('abort', stopReads, { once: true });
   try {
     const tileSize = await probeTileSize(imagery, area.tiles, signal);
+    // With a reference to score against, every delivered outline is kept (as geometry only) until the end.
+    const delivered: Polygon[] = [];
+    const onFeature =
+      options.reference === undefined
+        ? options.onFeature
+        : (feature: BuildingFeature) => {
+            delivered.push(feature.geometry);
+            return options.onFeature?.(feature);
+          };
     const S = model.card.inputSize;
     if (settings.overlapPx > S / 2)
       invalid(`overlap ${settings.overlapPx} px must be at most half the model input (${S / 2} px)`);
@@ -132,7 +147,7 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
           }
         : {}),
       ...(preview ? { preview } : {}),
-      ...(options.onFeature ? { onFeature: options.onFeature } : {}),
+      ...(onFeature ? { onFeature } : {}),
       clock,
     });
     const prefetcher = new TilePrefetcher(imagery, plan.tileOrder, {
@@ -188,6 +203,15 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
         sha256: model.sha256,
       },
       stage_ms: clock.snapshot(),
+      ...(options.reference === undefined
+        ? {}
+        : {
+            reference: scoreAgainstReference(
+              delivered,
+              options.reference,
+              createAreaFilter(scoredArea(area)),
+            ),
+          }),
     };
     return { features: emitter.features, summary, ...(preview ? { preview: await preview.render() } : {}) };
   } finally {
@@ -211,6 +235,26 @@ function openSession(model: LoadedModel, options: PredictOptions): Promise<Infer
         inputSize: model.card.inputSize,
         ...threads,
       });
+}
+
+/** The area reference buildings are scored in: the run's area, or the tiles a folder lists when none was given. */
+function scoredArea(area: PredictArea): Polygonal {
+  if (area.aoi) return area.aoi;
+  return {
+    type: 'MultiPolygon',
+    coordinates: area.tiles.map((tile) => {
+      const [w, s, e, n] = tileBounds(tile);
+      return [
+        [
+          [w, s],
+          [e, s],
+          [e, n],
+          [w, n],
+          [w, s],
+        ],
+      ];
+    }),
+  };
 }
 
 /** Pixels of the smallest building at the area's latitude (at least 4): smaller holes are filled as noise. */

@@ -44,6 +44,11 @@ export type PredictOptions = {
   conflateWith?: LabelCollection;
   /** Covered share at which a prediction is dropped, default 0.3 (see `DEFAULT_CONFLATE_THRESHOLD`). */
   conflateThreshold?: number;
+  /**
+   * Reference footprints (e.g. OSM buildings of an area the model has not seen): the summary then scores the delivered
+   * buildings against those that meet the area (`reference`: object precision, recall, F1 at IoU ≥ 0.5).
+   */
+  reference?: LabelCollection;
   /** Windows per model run, default 8. */
   batchSize?: number;
   /**

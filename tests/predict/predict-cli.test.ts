@@ -2,7 +2,7 @@
  * @module tests/predict/predict-cli.test — `fair predict` as the real command line: outputs for JOSM and the summary,
  * and one-line errors with a non-zero exit for bad input.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { runFair, type FairRun } from '../../src/cli/test-support/run-fair.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const banepaChips = path.resolve(root, '../shared/data/banepa/predict/oam');
+const banepaTrain = path.resolve(root, '../shared/data/banepa/train');
 const Z = 18;
 const [X, Y] = [193_797, 110_122];
 
@@ -136,6 +137,59 @@ describe('fair predict', () => {
     expect(points.features.map((f) => f.geometry.type)).toEqual(['Point']);
   });
 
+  it('scores the delivered buildings against --reference buildings in the area', async () => {
+    const all = JSON.parse(await readFile(path.join(dir, 'all.geojson'), 'utf8')) as {
+      features: { geometry: { type: string; coordinates: [number, number][][] } }[];
+    };
+    const mapped = all.features[0]!;
+    // One mapped building of the two predicted, and one far outside the area (not scored).
+    const far = mapped.geometry.coordinates.map((ring) => ring.map(([x, y]) => [x + 0.1, y] as const));
+    const reference = path.join(dir, 'reference.geojson');
+    await writeFile(
+      reference,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          mapped,
+          { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: far } },
+        ],
+      }),
+    );
+    const args = ['--model', model, '--imagery', server.template, '--bbox', bbox, '--zoom', '18'];
+    const run = await fair([...args, '--out', path.join(dir, 'scored.geojson'), '--reference', reference]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'against 1 reference buildings: 1 matched at IoU ≥ 0.5, precision 0.500, recall 1.000, F1 0.667',
+    );
+    const json = await fair([
+      ...args,
+      '--out',
+      path.join(dir, 'scored.osm'),
+      '--reference',
+      reference,
+      '--json',
+    ]);
+    expect((JSON.parse(json.stdout) as { reference: unknown }).reference).toEqual({
+      reference_buildings: 1,
+      predicted_buildings: 2,
+      matched: 1,
+      precision: 0.5,
+      recall: 1,
+      f1: 0.6667,
+    });
+    expect(
+      errorLine(
+        await fair([
+          ...args,
+          '--out',
+          path.join(dir, 'x.geojson'),
+          '--reference',
+          path.join(dir, 'none.geojson'),
+        ]),
+      ),
+    ).toMatch(/none\.geojson/);
+  });
+
   it('predicts every chip of a folder when no area is given', async () => {
     const out = path.join(dir, 'banepa.geojson');
     // A 256 px red model, no overlap and a high threshold keep this run short: it checks the folder mode.
@@ -154,6 +208,53 @@ describe('fair predict', () => {
     ]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ tiles: 16, zoom: 19, tile_size: 512 });
+  });
+
+  it('scores a chip folder predicted without an area against the reference buildings on its tiles', async () => {
+    // One real Banepa chip (z19 tile 386690/220241) in a folder of its own, against all 1,466 OSM buildings.
+    const folder = path.join(dir, 'one-chip');
+    await mkdir(folder);
+    for (const suffix of ['', '.aux.xml'])
+      await symlink(
+        path.join(banepaTrain, 'oam', `OAM-386690-220241-19.tif${suffix}`),
+        path.join(folder, `OAM-386690-220241-19.tif${suffix}`),
+      );
+    const osm = path.join(banepaTrain, 'osm', 'osm_features_ac7e343eb1faacd2.geojson');
+    const run = await fair([
+      '--model',
+      model256,
+      '--imagery',
+      folder,
+      '--out',
+      path.join(dir, 'one.geojson'),
+      '--overlap',
+      '0',
+      '--reference',
+      osm,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const scored = (JSON.parse(run.stdout) as { reference: { reference_buildings: number } }).reference;
+    // The buildings whose first vertex lies on the tile, and those whose bbox meets it, bound the count.
+    const [w, s, e, n] = tileBounds({ x: 386690, y: 220241, z: 19 });
+    const features = (
+      JSON.parse(await readFile(osm, 'utf8')) as { features: { geometry: { coordinates: number[][][] } }[] }
+    ).features;
+    const rings = features.map((f) => f.geometry.coordinates[0]!);
+    const firstInside = rings.filter((r) => {
+      const [x = NaN, y = NaN] = r[0] ?? [];
+      return x >= w && x <= e && y >= s && y <= n;
+    }).length;
+    const bboxMeets = rings.filter(
+      (r) =>
+        r.some(([x]) => x! >= w) &&
+        r.some(([x]) => x! <= e) &&
+        r.some(([, y]) => y! >= s) &&
+        r.some(([, y]) => y! <= n),
+    ).length;
+    expect(firstInside).toBeGreaterThan(10);
+    expect(scored.reference_buildings).toBeGreaterThanOrEqual(firstInside);
+    expect(scored.reference_buildings).toBeLessThanOrEqual(bboxMeets);
   });
 
   it('refuses an inverted bbox', async () => {

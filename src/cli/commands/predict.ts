@@ -9,7 +9,7 @@ import type { BBox, Polygonal } from '../../geo/index.ts';
 import type { InferenceBackend } from '../../ml/index.ts';
 import type { BuildingFeature } from '../../polygons/index.ts';
 import type * as PredictModule from '../../predict/index.ts';
-import type { FeatureWriter, PredictSummary } from '../../predict/index.ts';
+import type { FeatureWriter, PredictSummary, ReferenceScores } from '../../predict/index.ts';
 import { createProgressBar, invalid, type Config } from '../../shared/index.ts';
 import { TTA_OPTION, integerIn, numberIn } from '../flags.ts';
 
@@ -35,6 +35,7 @@ type PredictFlags = {
   edgeMargin: number;
   conflate?: string;
   conflateThreshold?: number;
+  reference?: string;
   format?: Format;
   points?: boolean;
   preview?: string;
@@ -97,6 +98,10 @@ export function registerPredictCommands(program: Command, config: Config): void 
       'covered share of a prediction that drops it (default 0.3)',
       numberIn('conflate threshold', 0.01, 1),
     )
+    .option(
+      '--reference <geojson>',
+      'reference buildings (e.g. from OSM): score the delivered buildings against those in the area (object precision, recall, F1 at IoU 0.5)',
+    )
     .option('--format <kind>', 'geojson or osm (default: from the --out extension)', parseFormat)
     .option('--points', 'one point per building (its pole of inaccessibility) instead of outlines')
     .option('--preview <png>', 'also write a PNG of the imagery with the buildings drawn')
@@ -133,10 +138,10 @@ async function runPredict(flags: PredictFlags, config: Config): Promise<void> {
       : flags.bbox !== undefined
         ? labels.parseBBoxText(flags.bbox)
         : undefined;
-  const conflateWith =
-    flags.conflate === undefined
-      ? undefined
-      : (await labels.readLabelFile(flags.conflate, { skipNonPolygonal: true })).labels;
+  const readBuildings = async (file: string | undefined) =>
+    file === undefined ? undefined : (await labels.readLabelFile(file, { skipNonPolygonal: true })).labels;
+  const conflateWith = await readBuildings(flags.conflate);
+  const reference = await readBuildings(flags.reference);
   const model = await (await import('../../ml/index.ts')).loadModel(flags.model);
   const imagery = await imageryModule.openImagerySource(flags.imagery, {
     allowPrivateNetwork: config.allowPrivateNetwork,
@@ -161,6 +166,7 @@ async function runPredict(flags: PredictFlags, config: Config): Promise<void> {
       edgeMarginM: flags.edgeMargin,
       ...(conflateWith === undefined ? {} : { conflateWith }),
       ...(flags.conflateThreshold === undefined ? {} : { conflateThreshold: flags.conflateThreshold }),
+      ...(reference === undefined ? {} : { reference }),
       source: flags.source,
       batchSize: flags.batchSize,
       tta: flags.tta,
@@ -216,8 +222,16 @@ function describe(s: PredictSummary, out: string, format: Format): string {
     `${s.features} buildings in ${out} (${format}) from ${s.tiles} tiles at zoom ${s.zoom} in ${s.seconds.toFixed(1)} s` +
       ` (${(s.windows / Math.max(s.seconds, 1e-3)).toFixed(1)} windows/s)`,
     `  dropped: ${dropped}${s.tiles_missing > 0 ? `; ${s.tiles_missing} tiles missing in the imagery` : ''}`,
+    ...(s.reference === undefined ? [] : [describeReference(s.reference)]),
     '',
   ].join('\n');
+}
+
+function describeReference(r: ReferenceScores): string {
+  return (
+    `  against ${r.reference_buildings} reference buildings: ${r.matched} matched at IoU ≥ 0.5, ` +
+    `precision ${r.precision.toFixed(3)}, recall ${r.recall.toFixed(3)}, F1 ${r.f1.toFixed(3)}`
+  );
 }
 
 function parseFormat(value: string): Format {
