@@ -1,21 +1,14 @@
 /** @module predict/conflate.test — predictions already mapped are dropped at the covered-share threshold. */
-import type { Polygon, Position } from 'geojson';
+import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { squareRing } from '../geo/test-support/square-ring.ts';
 import type { LabelCollection } from '../labels/index.ts';
 import { createConflator } from './conflate.ts';
 
-/** A square of side `s` metres-ish (1e-5° ≈ 1.1 m) at (x, y) degrees. */
+/** A square of side `s` degrees (1e-5° ≈ 1.1 m) with its south-west corner at (x, y). */
 const square = (x: number, y: number, s = 0.0001): Polygon => ({
   type: 'Polygon',
-  coordinates: [
-    [
-      [x, y],
-      [x + s, y],
-      [x + s, y + s],
-      [x, y + s],
-      [x, y],
-    ] as Position[],
-  ],
+  coordinates: [squareRing(x, y, s)],
 });
 
 const existing: LabelCollection = {

@@ -104,13 +104,13 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
   signal?.addEventListener('abort', stopReads, { once: true });
   try {
     const tileSize = await probeTileSize(imagery, area.tiles, signal);
-    // With a reference to score against, every delivered outline is kept (as geometry only) until the end.
-    const delivered: Polygon[] = [];
+    // Streamed buildings are not kept; with a reference to score against, their outlines are, until the end.
+    const streamed: Polygon[] = [];
     const onFeature =
-      options.reference === undefined
+      options.reference === undefined || options.onFeature === undefined
         ? options.onFeature
         : (feature: BuildingFeature) => {
-            delivered.push(feature.geometry);
+            streamed.push(feature.geometry);
             return options.onFeature?.(feature);
           };
     const S = model.card.inputSize;
@@ -207,7 +207,7 @@ export async function predictBuildings(options: PredictOptions): Promise<Predict
         ? {}
         : {
             reference: scoreAgainstReference(
-              delivered,
+              options.onFeature ? streamed : emitter.features.map((f) => f.geometry),
               options.reference,
               createAreaFilter(scoredArea(area)),
             ),

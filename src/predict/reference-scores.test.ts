@@ -1,5 +1,7 @@
+/** @module predict/reference-scores.test — whole-building object scores against reference footprints in an area. */
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
+import { squareRing } from '../geo/test-support/square-ring.ts';
 import type { LabelCollection } from '../labels/index.ts';
 import { createAreaFilter } from './area-filter.ts';
 import { scoreAgainstReference } from './reference-scores.ts';
@@ -7,15 +9,7 @@ import { scoreAgainstReference } from './reference-scores.ts';
 /** A square of side `d` degrees with its south-west corner at (x, y). */
 const square = (x: number, y: number, d = 0.0001): Polygon => ({
   type: 'Polygon',
-  coordinates: [
-    [
-      [x, y],
-      [x + d, y],
-      [x + d, y + d],
-      [x, y + d],
-      [x, y],
-    ],
-  ],
+  coordinates: [squareRing(x, y, d)],
 });
 const collection = (geometries: (Polygon | { type: 'Point'; coordinates: number[] })[]): LabelCollection =>
   ({

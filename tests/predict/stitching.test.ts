@@ -79,11 +79,30 @@ function predict(imagery: ImagerySource, extra: Partial<PredictOptions> = {}) {
 
 describe('predictBuildings stitching', () => {
   it('returns one polygon per building crossing tile edges, matching its outline', async () => {
+    // Scored against the drawn buildings, one more in the area that the imagery lacks, and one far outside it.
+    const unseen: PixelRect = [px(1, 100), py(1, 100), px(1, 140), py(1, 130)];
+    const far: PixelRect = [px(20, 0), py(0, 0), px(20, 40), py(0, 40)];
+    const reference = {
+      type: 'FeatureCollection' as const,
+      features: [...edgeRects, unseen, far].map((r) => ({
+        type: 'Feature' as const,
+        properties: {},
+        geometry: { type: 'Polygon' as const, coordinates: rectPolygon(r, Z, T) },
+      })),
+    };
     const { features, summary } = await withServer(edgeRects, (imagery) =>
-      predict(imagery, { overlapPx: 16 }),
+      predict(imagery, { overlapPx: 16, reference }),
     );
     expect(summary.tiles).toBe(6 * 5); // the 4 × 3 tiles and the ring of tiles within the 30 m edge margin
     expect(features).toHaveLength(edgeRects.length);
+    expect(summary.reference).toEqual({
+      reference_buildings: edgeRects.length + 1,
+      predicted_buildings: edgeRects.length,
+      matched: edgeRects.length,
+      precision: 1,
+      recall: 0.8,
+      f1: 0.8889,
+    });
     const match = matchPolygons(
       features.map((f) => f.geometry),
       edgeRects.map((r) => rectPolygon(r, Z, T)),
