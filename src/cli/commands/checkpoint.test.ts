@@ -1,9 +1,9 @@
-/** @module cli/commands/checkpoint.test — `fair checkpoint inspect` run as the real command line. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+/** @module cli/commands/checkpoint.test — `fair checkpoint inspect` and `export` run as the real command line. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdam, writeCheckpoint } from '../../ml/index.ts';
+import { createAdam, parseModelCard, readCheckpoint, writeCheckpoint } from '../../ml/index.ts';
 import { runFair, type FairRun } from '../test-support/run-fair.ts';
 
 function fair(args: string[]): Promise<FairRun> {
@@ -68,5 +68,48 @@ describe('fair checkpoint inspect', () => {
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/broken.safetensors is not a checkpoint/);
+  });
+});
+
+describe('fair checkpoint export', () => {
+  const base = path.resolve(import.meta.dirname, '../../../models/base-unet-s');
+
+  it('exports the shipped base checkpoint to the same model.onnx bytes as the shipped export, with a valid card', async () => {
+    const out = path.join(dir, 'base-export');
+    const checkpointFile = path.join(base, 'checkpoint.safetensors');
+    const run = await fair([
+      'checkpoint',
+      'export',
+      checkpointFile,
+      '--out',
+      out,
+      '--name',
+      'base-again',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout) as { onnx: string; card: string };
+    const [exported, shipped] = await Promise.all([
+      readFile(printed.onnx),
+      readFile(path.join(base, 'model.onnx')),
+    ]);
+    expect(exported.equals(shipped)).toBe(true);
+    const card = parseModelCard(JSON.parse(await readFile(printed.card, 'utf8')));
+    const { metadata } = await readCheckpoint(checkpointFile);
+    expect(card).toMatchObject({
+      name: 'base-again',
+      architecture: 'unet-s',
+      training: { checkpoint: checkpointFile, epoch: metadata.epoch, step: metadata.step },
+      metrics: {},
+    });
+  });
+
+  it('refuses a checkpoint that does not fit its architecture, writing nothing', async () => {
+    const out = path.join(dir, 'misfit-export');
+    const run = await fair(['checkpoint', 'export', path.join(dir, 'last.safetensors'), '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/last.safetensors does not fit unet-s/);
+    await expect(readFile(path.join(out, 'model.onnx'))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,4 +1,7 @@
-/** @module cli/commands/checkpoint — `fair checkpoint inspect`: what a checkpoint file holds (issue 3 §4). */
+/**
+ * @module cli/commands/checkpoint — `fair checkpoint inspect`: what a checkpoint file holds; `fair checkpoint export`:
+ * any checkpoint (best, last, base) as an inference model folder (issue 3 §4, §6).
+ */
 import type { Command } from 'commander';
 import type * as Ml from '../../ml/index.ts';
 import type { Config } from '../../shared/index.ts';
@@ -7,9 +10,10 @@ import type { Config } from '../../shared/index.ts';
 const mlModule = async (): Promise<typeof Ml> => import('../../ml/index.ts');
 
 type InspectFlags = { json?: boolean; tensors?: boolean };
+type ExportFlags = { out: string; name?: string; json?: boolean };
 
 /**
- * Adds `fair checkpoint inspect <file>`.
+ * Adds `fair checkpoint inspect <file>` and `fair checkpoint export <file>`.
  * @param program - the root command
  * @param _config - process configuration (unused)
  */
@@ -21,6 +25,32 @@ export function registerCheckpointCommands(program: Command, _config: Config): v
     .option('--tensors', 'also list every tensor with its shape')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, flags: InspectFlags) => runInspect(file, flags));
+  checkpoint
+    .command('export <file>')
+    .description(
+      'export a checkpoint (e.g. checkpoint.last.safetensors of a run) as a model folder: model.onnx + model.json',
+    )
+    .requiredOption('--out <dir>', 'model folder to write (created; earlier model files replaced)')
+    .option('--name <name>', 'model name in model.json (default: the architecture name)')
+    .option('--json', 'print the written paths and the card as JSON')
+    .action(async (file: string, flags: ExportFlags) => runExport(file, flags));
+}
+
+async function runExport(file: string, flags: ExportFlags): Promise<void> {
+  const ml = await mlModule();
+  const { metadata } = await ml.readCheckpoint(file);
+  // The card says where the weights came from; the run's metrics belong to its best epoch, so none are claimed.
+  const exported = await ml.exportCheckpoint(file, flags.out, {
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+    training: { checkpoint: file, epoch: metadata.epoch, step: metadata.step },
+  });
+  const { onnxPath, cardPath, card } = exported;
+  process.stdout.write(
+    flags.json
+      ? `${JSON.stringify({ onnx: onnxPath, card: cardPath, model: card }, null, 2)}\n`
+      : `wrote ${onnxPath} and ${cardPath}: ${card.architecture}, ${card.classes} classes, ` +
+          `${card.inputSize} px input, epoch ${metadata.epoch}, step ${metadata.step}\n`,
+  );
 }
 
 async function runInspect(file: string, flags: InspectFlags): Promise<void> {
