@@ -4,10 +4,11 @@
  * row band by row band → polygons → simplify/square/filter → area, conflation → writer. Memory is bounded by one stripe
  * of rows, whatever the area.
  */
-import { metresPerPixel, tileBounds, tileToLonLat } from '../geo/index.ts';
-import type { Polygonal, Tile } from '../geo/index.ts';
 import type { Polygon } from 'geojson';
+import { metresPerPixel, polygonsOf, tileBounds, tileToLonLat } from '../geo/index.ts';
+import type { Polygonal, Tile } from '../geo/index.ts';
 import type { ImagerySource } from '../imagery/index.ts';
+import { bboxToPolygon } from '../labels/index.ts';
 import { callerNormalization, createInferenceSession, loadModel, symmetryAveraged } from '../ml/index.ts';
 import type { InferenceSession, LoadedModel } from '../ml/index.ts';
 import type { BuildingFeature } from '../polygons/index.ts';
@@ -239,22 +240,12 @@ function openSession(model: LoadedModel, options: PredictOptions): Promise<Infer
 
 /** The area reference buildings are scored in: the run's area, or the tiles a folder lists when none was given. */
 function scoredArea(area: PredictArea): Polygonal {
-  if (area.aoi) return area.aoi;
-  return {
-    type: 'MultiPolygon',
-    coordinates: area.tiles.map((tile) => {
-      const [w, s, e, n] = tileBounds(tile);
-      return [
-        [
-          [w, s],
-          [e, s],
-          [e, n],
-          [w, n],
-          [w, s],
-        ],
-      ];
-    }),
-  };
+  return (
+    area.aoi ?? {
+      type: 'MultiPolygon',
+      coordinates: area.tiles.flatMap((tile) => polygonsOf(bboxToPolygon(tileBounds(tile)))),
+    }
+  );
 }
 
 /** Pixels of the smallest building at the area's latitude (at least 4): smaller holes are filled as noise. */

@@ -38,18 +38,16 @@ export function registerCheckpointCommands(program: Command, _config: Config): v
 
 async function runExport(file: string, flags: ExportFlags): Promise<void> {
   const ml = await mlModule();
-  const { metadata } = await ml.readCheckpoint(file);
   // The card says where the weights came from; the run's metrics belong to its best epoch, so none are claimed.
-  const exported = await ml.exportCheckpoint(file, flags.out, {
+  const { onnxPath, cardPath, card, epoch, step } = await ml.exportCheckpoint(file, flags.out, {
     ...(flags.name === undefined ? {} : { name: flags.name }),
-    training: { checkpoint: file, epoch: metadata.epoch, step: metadata.step },
+    recordSource: true,
   });
-  const { onnxPath, cardPath, card } = exported;
   process.stdout.write(
     flags.json
       ? `${JSON.stringify({ onnx: onnxPath, card: cardPath, model: card }, null, 2)}\n`
       : `wrote ${onnxPath} and ${cardPath}: ${card.architecture}, ${card.classes} classes, ` +
-          `${card.inputSize} px input, epoch ${metadata.epoch}, step ${metadata.step}\n`,
+          `${card.inputSize} px input, epoch ${epoch}, step ${step}\n`,
   );
 }
 

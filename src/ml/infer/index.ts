@@ -15,6 +15,7 @@ export { readModelCard, readModelCardFile, writeModelCard } from './model-card-f
 export { createModelCard, exportModel, sha256Hex } from './export-model.ts';
 export type { ModelCardOptions } from './export-model.ts';
 export { exportCheckpoint } from './export-checkpoint.ts';
+export type { CheckpointExportOptions } from './export-checkpoint.ts';
 export { readOnnxModelInfo } from './onnx-model-info.ts';
 export type { OnnxModelInfo, OnnxTensorInfo } from './onnx-model-info.ts';
 export { loadModel } from './load-model.ts';
